@@ -1,0 +1,66 @@
+"""Search that answers in the page's language only.
+
+static-i18n stacks every language into one ``search/search_index.json`` at the site
+root, and every page loads it. After the last language is built, this hook splits it
+into one index per language (``search/…`` for Japanese, ``en/search/…`` for English),
+each configured with its own lunr language, so Japanese text is segmented and English
+words are stemmed. Pages of a non-default language get their ``__config.base`` moved
+to their language root, which is where Material's search looks for the index and
+resolves result links.
+"""
+
+import json
+import os
+import re
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+
+CONFIG_SCRIPT = re.compile(r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.S)
+
+
+def _i18n(config):
+    return config.plugins["i18n"]
+
+
+def on_post_page(output, page, config):
+    i18n = _i18n(config)
+    locale = i18n.current_language
+    if locale == i18n.default_language:
+        return output
+
+    def move_base(match):
+        app = json.loads(match.group(2))
+        app["base"] = app["base"].rstrip("/") + f"/{locale}/"
+        return match.group(1) + json.dumps(app, ensure_ascii=False) + match.group(3)
+
+    output, count = CONFIG_SCRIPT.subn(move_base, output, count=1)
+    if count != 1:
+        raise PluginError(f"search_per_language: no __config script in {page.file.src_uri}")
+    return output
+
+
+# static-i18n rewrites the combined index in its own on_post_build (priority -100).
+@event_priority(-200)
+def on_post_build(config):
+    i18n = _i18n(config)
+    if i18n.building:
+        return  # a nested per-language build; the combined index is written last
+    path = os.path.join(config.site_dir, "search", "search_index.json")
+    with open(path, encoding="utf-8") as f:
+        combined = json.load(f)
+
+    others = [lang for lang in i18n.build_languages if lang != i18n.default_language]
+    buckets = {lang: [] for lang in i18n.build_languages}
+    for doc in combined["docs"]:
+        lang = next((l for l in others if doc["location"].startswith(f"{l}/")), i18n.default_language)
+        if lang != i18n.default_language:
+            doc = dict(doc, location=doc["location"][len(lang) + 1:])
+        buckets[lang].append(doc)
+
+    for lang, docs in buckets.items():
+        index = {"config": dict(combined["config"], lang=[lang]), "docs": docs}
+        folder = config.site_dir if lang == i18n.default_language else os.path.join(config.site_dir, lang)
+        os.makedirs(os.path.join(folder, "search"), exist_ok=True)
+        with open(os.path.join(folder, "search", "search_index.json"), "w", encoding="utf-8") as f:
+            json.dump(index, f, ensure_ascii=False, separators=(",", ":"))
