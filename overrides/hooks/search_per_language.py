@@ -3,8 +3,8 @@
 static-i18n stacks every language into one ``search/search_index.json`` at the site
 root, and every page loads it. After the last language is built, this hook splits it
 into one index per language (``search/…`` for Japanese, ``en/search/…`` for English),
-each configured with its own lunr language, so Japanese text is segmented and English
-words are stemmed. Pages of a non-default language get their ``__config.base`` moved
+each configured with Material's own settings for that language, so Japanese text is
+segmented and English words match. Pages of a non-default language get their ``__config.base`` moved
 to their language root, which is where Material's search looks for the index and
 resolves result links.
 """
@@ -16,11 +16,31 @@ import re
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
+SEARCH_DEFAULT = re.compile(r'"search\.config\.(lang|pipeline|separator)":\s*"((?:[^"\\]|\\.)*)"')
 CONFIG_SCRIPT = re.compile(r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.S)
 
 
 def _i18n(config):
     return config.plugins["i18n"]
+
+
+def material_search_defaults(config, lang):
+    """Material's own search settings for a language (its partials/languages/LANG.html).
+
+    They matter: Material stems Japanese but not English ("stopWordFilter" only),
+    since stemmed terms never match its prefix queries; one shared setting for
+    both languages breaks English search."""
+    for folder in config.theme.dirs:
+        path = os.path.join(folder, "partials", "languages", f"{lang}.html")
+        if os.path.exists(path):
+            with open(path, encoding="utf-8") as f:
+                found = dict(SEARCH_DEFAULT.findall(f.read()))
+            return {
+                "lang": [lang],
+                "separator": json.loads(f'"{found["separator"]}"'),
+                "pipeline": [p for p in re.split(r"\s*,\s*", found["pipeline"]) if p],
+            }
+    raise PluginError(f"search_per_language: Material has no language file for {lang!r}")
 
 
 def on_post_page(output, page, config):
@@ -59,7 +79,7 @@ def on_post_build(config):
         buckets[lang].append(doc)
 
     for lang, docs in buckets.items():
-        index = {"config": dict(combined["config"], lang=[lang]), "docs": docs}
+        index = {"config": dict(combined["config"], **material_search_defaults(config, lang)), "docs": docs}
         folder = config.site_dir if lang == i18n.default_language else os.path.join(config.site_dir, lang)
         os.makedirs(os.path.join(folder, "search"), exist_ok=True)
         with open(os.path.join(folder, "search", "search_index.json"), "w", encoding="utf-8") as f:

@@ -1,0 +1,91 @@
+"""The site in a real browser (Debian's Chromium through Playwright)."""
+
+import time
+from urllib.parse import urlsplit
+
+import pytest
+
+from conftest import LANGUAGES
+
+SEARCHES = {
+    # query, language: every result must be a page of that language
+    "ja": ["認証", "ファイアウォール"],
+    "en": ["activation", "firewall"],
+}
+
+
+def search(page, query, timeout=20.0):
+    """Type a query into Material's search; return the result links once there are any.
+
+    The index loads in a worker, so the query is retyped until results appear or
+    the time is up (then the answer is: no result)."""
+    box = page.locator("input.md-search__input")
+    box.click()
+    deadline = time.monotonic() + timeout
+    while True:
+        box.fill(query)
+        box.press("End")  # fill() alone may not trigger a search
+        page.wait_for_timeout(250)
+        links = page.eval_on_selector_all("a.md-search-result__link", "els => els.map(e => e.href)")
+        if links or time.monotonic() > deadline:
+            return links
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_search_answers_in_the_page_language_only(site, page, lang):
+    page.goto(site.page_url(lang))
+    for query in SEARCHES[lang]:
+        links = search(page, query)
+        assert links, f"{lang}: no result for {query!r}"
+        for link in links:
+            path = urlsplit(link).path
+            in_english = path.startswith("/en/")
+            assert in_english == (lang == "en"), f"{lang}: {query!r} found {link}"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_search_does_not_find_the_other_language(site, page, lang):
+    other = "en" if lang == "ja" else "ja"
+    page.goto(site.page_url(lang))
+    assert search(page, SEARCHES[lang][0]), "the index did not load"
+    assert search(page, SEARCHES[other][0], timeout=3) == []
+
+
+@pytest.mark.parametrize("source, target", [("ja", "en"), ("en", "ja")])
+def test_language_switch_keeps_page_and_section(site, page, source, target):
+    page.goto(site.page_url(source, "troubleshooting/#check-connection"))
+    link = page.locator(f"a.md-select__link[hreflang={target}]")
+    href = link.get_attribute("href")
+    assert href.endswith("#check-connection"), href
+    page.locator(".md-select").first.hover()
+    link.click()
+    page.wait_for_load_state("load")
+    assert page.url == site.page_url(target, "troubleshooting/#check-connection")
+    assert page.evaluate("document.documentElement.lang") == target
+    assert page.locator("#check-connection").count() == 1
+
+
+def test_no_request_leaves_loopback(site, page):
+    seen = []
+    page.on("request", lambda r: seen.append(r.url))
+    for lang in LANGUAGES:
+        for path in ("", "troubleshooting/", "entering-keys/", "faq/"):
+            page.goto(site.page_url(lang, path))
+            page.wait_for_load_state("networkidle")
+        search(page, SEARCHES[lang][0])
+    outside = [u for u in seen if urlsplit(u).hostname != "127.0.0.1" and not u.startswith(("data:", "blob:"))]
+    assert len(seen) > 20, seen
+    assert not outside, outside
+
+
+def test_no_failed_requests_or_console_errors(site, page):
+    """A 404 or console error on every page (Material's sitemap probe, say) costs users and audits."""
+    problems = []
+    page.on("response", lambda r: r.status >= 400 and problems.append(f"{r.status} {r.url}"))
+    page.on("console", lambda m: m.type == "error" and problems.append(m.text))
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    for lang in LANGUAGES:
+        for path in ("", "troubleshooting/", "support/"):
+            page.goto(site.page_url(lang, path))
+            page.wait_for_load_state("networkidle")
+    assert not problems, problems
