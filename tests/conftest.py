@@ -1,21 +1,20 @@
 """Shared fixtures: the real site, built once per test session and served on loopback.
 
-The site is built with ``SITE_URL`` set to the address it is served from, so every
-absolute URL in it (hreflang, sitemap, links.json) points back at this server and a
-browser test can prove that no request ever leaves 127.0.0.1.
+See tools/site_server.py: the site's absolute URLs point back at the loopback server,
+so a browser test can prove that no request ever leaves 127.0.0.1.
 """
 
-import functools
-import http.server
 import os
 import shutil
-import subprocess
-import threading
+import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+from site_server import BuildFailed, ServedSite  # noqa: E402
+
 LANGUAGES = ("ja", "en")  # default language first; it lives at the site root
 
 CHROMIUM_ARGS = [
@@ -45,33 +44,15 @@ class Site:
         return sorted(self.dir.rglob("*.html"))
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="session")
 def site(tmp_path_factory):
     """Build the real site with `mkdocs build --strict` and serve it on 127.0.0.1."""
-    directory = tmp_path_factory.mktemp("site")
-    handler = functools.partial(QuietHandler, directory=str(directory))
-    # Bind first (port 0), so the build can already know its own address.
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    url = f"http://127.0.0.1:{server.server_address[1]}/"
-    env = dict(os.environ, SITE_URL=url, NO_MKDOCS_2_WARNING="1")
-    result = subprocess.run(
-        [str(ROOT / ".venv/bin/mkdocs"), "build", "--strict", "--site-dir", str(directory)],
-        cwd=ROOT, env=env, capture_output=True, text=True,
-    )
-    log = result.stdout + result.stderr
-    if result.returncode != 0:
-        server.server_close()
-        pytest.fail(f"mkdocs build --strict failed:\n{log}", pytrace=False)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield Site(directory, url, log)
-    server.shutdown()
-    server.server_close()
+    try:
+        served = ServedSite(tmp_path_factory.mktemp("site"))
+    except BuildFailed as error:
+        pytest.fail(str(error), pytrace=False)
+    yield Site(served.dir, served.url, served.build_log)
+    served.close()
 
 
 def chromium_path():

@@ -1,0 +1,64 @@
+"""Build the real site for a loopback address and serve it (tests, bench and audit).
+
+The site is built with ``SITE_URL`` set to the address it is served from, so every
+absolute URL in it (hreflang, sitemap, links.json) points back at this server.
+Missing paths get the language's own 404 page, as a static host would serve it.
+"""
+
+import functools
+import http.server
+import os
+import subprocess
+import threading
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MKDOCS = ROOT / ".venv" / "bin" / "mkdocs"
+NOT_FOUND_PAGES = {"/en/": "en/404.html", "/": "404.html"}  # longest prefix first
+
+
+class StaticSiteHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+    def send_error(self, code, message=None, explain=None):
+        page = next((Path(self.directory) / p for prefix, p in NOT_FOUND_PAGES.items()
+                     if self.path.startswith(prefix)), None)
+        if code != 404 or page is None or not page.exists():
+            return super().send_error(code, message, explain)
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+
+class BuildFailed(RuntimeError):
+    pass
+
+
+class ServedSite:
+    """A site built into ``directory`` and served at ``url`` (ending with "/")."""
+
+    def __init__(self, directory, extra_env=None):
+        self.dir = Path(directory)
+        handler = functools.partial(StaticSiteHandler, directory=str(self.dir))
+        # Bind first (port 0), so the build already knows its own address.
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
+        env = dict(os.environ, SITE_URL=self.url, NO_MKDOCS_2_WARNING="1", **(extra_env or {}))
+        result = subprocess.run(
+            [str(MKDOCS), "build", "--strict", "--site-dir", str(self.dir)],
+            cwd=ROOT, env=env, capture_output=True, text=True,
+        )
+        self.build_log = result.stdout + result.stderr
+        if result.returncode != 0:
+            self.server.server_close()
+            raise BuildFailed(f"mkdocs build --strict failed:\n{self.build_log}")
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
