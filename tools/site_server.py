@@ -6,7 +6,9 @@ Missing paths get the language's own 404 page, as a static host would serve it.
 """
 
 import functools
+import gzip
 import http.server
+import io
 import os
 import subprocess
 import threading
@@ -15,11 +17,33 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 MKDOCS = ROOT / ".venv" / "bin" / "mkdocs"
 NOT_FOUND_PAGES = {"/en/": "en/404.html", "/": "404.html"}  # longest prefix first
+# Compressed like any production host does; pass compress=False to measure the
+# worst case (a host that compresses nothing).
+COMPRESSIBLE = (".html", ".css", ".js", ".mjs", ".json", ".svg", ".xml", ".txt", ".wasm", ".zip")
 
 
 class StaticSiteHandler(http.server.SimpleHTTPRequestHandler):
+    compress = True
+
     def log_message(self, *args):
         pass
+
+    def send_head(self):
+        path = self.translate_path(self.path)
+        if os.path.isdir(path) and self.path.split("?")[0].endswith("/"):
+            path = os.path.join(path, "index.html")
+        if (not self.compress or not path.endswith(COMPRESSIBLE) or not os.path.isfile(path)
+                or "gzip" not in self.headers.get("Accept-Encoding", "")):
+            return super().send_head()
+        with open(path, "rb") as f:
+            body = gzip.compress(f.read(), compresslevel=6)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(path))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Vary", "Accept-Encoding")
+        self.end_headers()
+        return io.BytesIO(body)
 
     def send_error(self, code, message=None, explain=None):
         page = next((Path(self.directory) / p for prefix, p in NOT_FOUND_PAGES.items()
@@ -42,9 +66,10 @@ class BuildFailed(RuntimeError):
 class ServedSite:
     """A site built into ``directory`` and served at ``url`` (ending with "/")."""
 
-    def __init__(self, directory, extra_env=None):
+    def __init__(self, directory, extra_env=None, compress=True):
         self.dir = Path(directory)
-        handler = functools.partial(StaticSiteHandler, directory=str(self.dir))
+        handler_class = type("Handler", (StaticSiteHandler,), {"compress": compress})
+        handler = functools.partial(handler_class, directory=str(self.dir))
         # Bind first (port 0), so the build already knows its own address.
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
