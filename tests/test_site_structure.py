@@ -11,14 +11,20 @@ ASCII_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
 def language_pages(site, lang):
-    """{language-neutral path: file} of one language's HTML pages (search and assets excluded)."""
+    """{language-neutral path: file} of one language's article pages.
+
+    Assets, search and the /go/ redirect stubs (tests/test_error_codes*.py) are left out."""
     other = [f"{l}/" for l in LANGUAGES if l != LANGUAGES[0]]
     pages = {}
     for path in site.html_files():
         rel = path.relative_to(site.dir).as_posix()
         if rel.startswith(("assets/", "search/")) or "/assets/" in rel:
             continue
+        if re.match(r"^([a-z]{2}/)?go/", rel):
+            continue  # /go/CODE/ redirects, not pages: tests/test_error_codes.py checks them
         in_other = next((p for p in other if rel.startswith(p)), None)
+        if rel[len(in_other or ""):].startswith("go/"):
+            continue
         if lang == LANGUAGES[0] and in_other is None:
             pages[rel] = path
         elif in_other == f"{lang}/":
