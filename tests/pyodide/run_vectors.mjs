@@ -1,0 +1,80 @@
+// Run the checker's test vectors inside Pyodide under Node.
+//
+//   node tests/pyodide/run_vectors.mjs --wheel dist/activation_help_checker-….whl \
+//        [--vectors tests/vectors/diagnose.jsonl] [--compare tests/vectors/compare.py]
+//
+// Installs the wheel into Pyodide exactly as the browser will (unpackArchive), then
+// applies tests/vectors/compare.py to every vector (the same rules as under CPython)
+// and runs the package's doctests. Prints one JSON report on stdout; exit status
+// 0 when everything passed, 1 when something failed, 2 on a usage error.
+import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { loadPyodide } from "pyodide";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const { values: args } = parseArgs({
+  options: {
+    wheel: { type: "string" },
+    vectors: { type: "string", default: resolve(here, "../vectors/diagnose.jsonl") },
+    compare: { type: "string", default: resolve(here, "../vectors/compare.py") },
+  },
+});
+if (!args.wheel) {
+  console.error("usage: node run_vectors.mjs --wheel PATH [--vectors PATH] [--compare PATH]");
+  process.exit(2);
+}
+
+const started = performance.now();
+const pyodide = await loadPyodide();
+const loaded = performance.now();
+// A Node Buffer is refused by unpackArchive: wrap it in a plain Uint8Array. Extract into
+// site-packages, where an installed wheel lives (the default would be the working directory).
+const sitePackages = pyodide.runPython("import sysconfig; sysconfig.get_path('purelib')");
+pyodide.unpackArchive(new Uint8Array(readFileSync(args.wheel)), "wheel", { extractDir: sitePackages });
+// Both files are passed as text and parsed by Python: the vectors file is ASCII JSON
+// (\ud800 escapes), so lone surrogates reach Python intact.
+pyodide.globals.set("VECTORS_TEXT", readFileSync(args.vectors, "utf-8"));
+pyodide.globals.set("COMPARE_SOURCE", readFileSync(args.compare, "utf-8"));
+
+const report = JSON.parse(
+  await pyodide.runPythonAsync(`
+import doctest, json, sys, types
+import checker, checker.diagnosis, checker.exceptions, checker.iso7064, checker.keyformat, checker.luhn
+
+compare = types.ModuleType("vector_compare")
+exec(compile(COMPARE_SOURCE, "compare.py", "exec"), compare.__dict__)
+vectors = [json.loads(line) for line in VECTORS_TEXT.splitlines() if line.strip()]
+failures = []
+for vector in vectors:
+    try:
+        problems = compare.problems(vector, checker)
+    except Exception as error:  # a crash is a failure of this vector, not of the run
+        problems = [f"raised {error!r}"]
+    if problems:
+        failures.append({"id": vector["id"], "problems": problems})
+
+doctests = {"attempted": 0, "failed": 0}
+for module in (checker, checker.diagnosis, checker.exceptions, checker.iso7064, checker.keyformat, checker.luhn):
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS, report=False)
+    doctests["attempted"] += result.attempted
+    doctests["failed"] += result.failed
+
+json.dumps({
+    "python": sys.version.split()[0],
+    "platform": sys.platform,
+    "checker_version": checker.__version__,
+    "checker_file": checker.__file__,
+    "total": len(vectors),
+    "passed": len(vectors) - len(failures),
+    "failures": failures,
+    "doctests": doctests,
+})
+`),
+);
+report.pyodide = pyodide.version;
+report.load_seconds = +((loaded - started) / 1000).toFixed(2);
+report.total_seconds = +((performance.now() - started) / 1000).toFixed(2);
+console.log(JSON.stringify(report, null, 2));
+process.exit(report.failures.length === 0 && report.doctests.failed === 0 && report.total > 0 ? 0 : 1);

@@ -1,0 +1,96 @@
+"""The same vectors, inside Pyodide under Node: the checker is tested where it runs.
+
+Builds the checker's wheel, installs it in Pyodide (npm package ``pyodide``, pinned
+in package.json) with ``unpackArchive`` as the browser will, and runs every vector
+of tests/vectors/diagnose.jsonl through tests/vectors/compare.py, plus the doctests.
+Needs ``node`` and ``node_modules`` (``npm ci``, which ``make setup`` runs).
+"""
+
+import json
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+RUNNER = ROOT / "tests/pyodide/run_vectors.mjs"
+VECTORS = ROOT / "tests/vectors/diagnose.jsonl"
+PYODIDE_VERSION = "314.0.7"
+
+
+def build_wheel(outdir: Path) -> Path:
+    """Build the pure-Python wheel from a clean copy of the sources (no build/ or
+    egg-info left in the work tree)."""
+    src = outdir / "src"
+    src.mkdir()
+    shutil.copy(ROOT / "pyproject.toml", src)
+    shutil.copytree(ROOT / "checker", src / "checker", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    readme = ROOT / "README.md"
+    (src / "README.md").write_text(readme.read_text(encoding="utf-8") if readme.exists() else "# checker\n", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--outdir", str(outdir / "dist"), str(src)],
+        capture_output=True, text=True, timeout=300,
+    )
+    if result.returncode != 0:
+        pytest.fail(f"building the checker wheel failed:\n{result.stdout}\n{result.stderr}", pytrace=False)
+    (wheel,) = (outdir / "dist").glob("*.whl")
+    return wheel
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory):
+    return build_wheel(tmp_path_factory.mktemp("wheel"))
+
+
+@pytest.fixture(scope="module")
+def pyodide_report(wheel):
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("node is not installed: the Pyodide tests need Node.js 20 or newer.", pytrace=False)
+    if not (ROOT / "node_modules/pyodide/package.json").exists():
+        pytest.fail("node_modules/pyodide is missing: run `npm ci` (or `make setup`) first.", pytrace=False)
+    result = subprocess.run(
+        [node, str(RUNNER), "--wheel", str(wheel)], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    try:
+        report = json.loads(result.stdout)
+    except ValueError:
+        pytest.fail(f"run_vectors.mjs gave no report (exit {result.returncode}):\n{result.stdout}\n{result.stderr}",
+                    pytrace=False)
+    return report
+
+
+def test_wheel_ships_the_data_files(wheel):
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "checker/data/formats.json" in names and "checker/data/messages.json" in names
+    assert not [n for n in names if n.endswith(".pyc")]
+
+
+def test_pyodide_is_pinned_exactly():
+    package = json.loads((ROOT / "package.json").read_text(encoding="utf-8"))
+    assert package["dependencies"]["pyodide"] == PYODIDE_VERSION
+    lock = json.loads((ROOT / "package-lock.json").read_text(encoding="utf-8"))
+    assert lock["packages"]["node_modules/pyodide"]["version"] == PYODIDE_VERSION
+
+
+def test_runs_in_the_pinned_pyodide(pyodide_report):
+    assert pyodide_report["pyodide"] == PYODIDE_VERSION
+    assert pyodide_report["platform"] == "emscripten"
+    assert pyodide_report["python"].startswith("3.14")
+    assert "site-packages" in pyodide_report["checker_file"]
+
+
+def test_every_vector_passes_in_pyodide(pyodide_report):
+    expected = sum(1 for line in VECTORS.read_text(encoding="ascii").splitlines() if line.strip())
+    assert pyodide_report["total"] == expected
+    failures = "\n".join(f'{f["id"]}: {"; ".join(f["problems"])}' for f in pyodide_report["failures"])
+    assert not pyodide_report["failures"], f"vectors failing in Pyodide:\n{failures}"
+    assert pyodide_report["passed"] == expected
+
+
+def test_doctests_pass_in_pyodide(pyodide_report):
+    assert pyodide_report["doctests"]["attempted"] > 0
+    assert pyodide_report["doctests"]["failed"] == 0
