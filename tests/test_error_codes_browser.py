@@ -1,0 +1,93 @@
+"""Error-code links in a real browser (Debian's Chromium): /go/ redirects and the lookup box."""
+
+import json
+import sys
+
+import pytest
+
+from conftest import LANGUAGES, ROOT
+
+sys.path.insert(0, str(ROOT / "overrides" / "hooks"))
+import error_codes  # noqa: E402
+
+CATALOG = error_codes.load_catalog(error_codes.CATALOG, LANGUAGES)
+TYPED = ["net-001", "NET001", " NET-001 ", "ＮＥＴ－００１", "Net 001"]  # all mean NET-001
+
+
+@pytest.fixture(scope="module")
+def links(site):
+    return json.loads((site.dir / "links.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def no_script_page(browser):
+    """A page with JavaScript switched off: the /go/ links must work without it."""
+    ctx = browser.new_context(java_script_enabled=False)
+    yield ctx.new_page()
+    ctx.close()
+
+
+def landed_on(page, url, lang):
+    section_id = url.split("#", 1)[1]
+    assert page.url == url
+    assert page.evaluate("document.documentElement.lang") == lang
+    assert page.locator(f"h1#{section_id}, h2#{section_id}, h3#{section_id}").count() == 1, url
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_go_links_land_on_the_section_without_javascript(site, links, no_script_page, lang):
+    page = no_script_page
+    for code in CATALOG.codes:
+        target = links["codes"][code][lang]
+        page.goto(site.page_url(lang, f"go/{code}/"))
+        page.wait_for_url(target, timeout=5000)  # the meta refresh has fired
+        page.wait_for_load_state("load")
+        landed_on(page, target, lang)
+
+
+def look_up(page, text):
+    page.fill("form.error-lookup input", text)
+    page.click("form.error-lookup button[type=submit]")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_lookup_box_normalizes_what_readers_type(site, links, page, lang):
+    target = links["codes"]["NET-001"][lang]
+    for typed in TYPED:
+        page.goto(site.page_url(lang, "errors/"))
+        with page.expect_navigation():
+            look_up(page, typed)
+        landed_on(page, target, lang)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_lookup_box_explains_unknown_codes_in_the_page_language(site, page, lang):
+    ui = CATALOG.ui[lang]
+    page.goto(site.page_url(lang, "errors/"))
+    form = page.locator("form.error-lookup")
+    message = page.locator("form.error-lookup .error-lookup__message")
+    assert form.get_attribute("data-state") == "ready"
+
+    look_up(page, "  XYZ-999 ")
+    assert message.text_content() == ui["lookup_unknown"].replace("{code}", "XYZ-999")
+    assert form.get_attribute("data-state") == "unknown"
+    assert page.url == site.page_url(lang, "errors/")
+
+    look_up(page, "")
+    assert message.text_content() == ui["lookup_empty"]
+    assert form.get_attribute("data-state") == "empty"
+
+    hostile = '<img src=x onerror="document.title=1">'
+    look_up(page, hostile)
+    assert message.text_content() == ui["lookup_unknown"].replace("{code}", hostile)
+    assert message.locator("img").count() == 0  # written as text, never as HTML
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_unknown_go_code_reaches_the_404_page_whose_lookup_box_works(site, links, page, lang):
+    response = page.goto(site.page_url(lang, "go/XYZ-999/"))
+    assert response.status == 404
+    assert page.evaluate("document.documentElement.lang") == lang
+    with page.expect_navigation():
+        look_up(page, "sys001")
+    landed_on(page, links["codes"]["SYS-001"][lang], lang)
