@@ -9,7 +9,7 @@ MKDOCS := NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs
 CHROMIUM ?= $(shell command -v chromium || command -v chromium-browser)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup serve build test bench audit lock clean chromium
+.PHONY: help setup runtime serve build test bench audit lock clean chromium
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -43,18 +43,57 @@ lock: ## Re-pin Python dependencies from requirements.in into requirements.lock
 	.venv-lock/bin/pip freeze --exclude-editable > requirements.lock
 	rm -rf .venv-lock
 
+# --- the in-browser checker runtime (issue 4) ------------------------------
+# The checker wheel registered in Pyodide's lock file, the Pyodide files the site
+# ships and a memory snapshot, in build/runtime/ (tools/build_runtime.py). The
+# `pyodide lockfile` CLI needs Python >= 3.12: .venv-pyodide is made with the first
+# of python3.13, python3.12 (PATH), then pyenv's 3.13.x / 3.12.x that really runs.
+
+PYODIDE_VENV := .venv-pyodide
+RUNTIME := build/runtime/manifest.json
+CHECKER_SOURCES := pyproject.toml $(wildcard README.md) $(shell find checker -type f \( -name '*.py' -o -name '*.json' \) 2>/dev/null)
+
+$(PYODIDE_VENV)/.installed: requirements-pyodide.lock
+	@py=""; root="$$(pyenv root 2>/dev/null)"; \
+	for c in python3.13 python3.12 $${root:+$$root/versions/3.13*/bin/python3 $$root/versions/3.12*/bin/python3}; do \
+	  if "$$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then py="$$c"; break; fi; \
+	done; \
+	if [ -z "$$py" ]; then \
+	  echo "error: \`make runtime\` needs Python 3.12 or 3.13 (pyodide-build): install one (e.g. pyenv install 3.13)" >&2; exit 1; \
+	fi; \
+	echo "Making $(PYODIDE_VENV) with $$py"; \
+	rm -rf $(PYODIDE_VENV) && "$$py" -m venv $(PYODIDE_VENV)
+	$(PYODIDE_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-pyodide.lock
+	@touch $@
+
+$(RUNTIME): $(CHECKER_SOURCES) tools/build_runtime.py tools/make_snapshot.mjs $(PYODIDE_VENV)/.installed node_modules/.installed
+	$(PYODIDE_VENV)/bin/python tools/build_runtime.py
+
+runtime: $(RUNTIME) ## Build the checker's browser runtime (wheel, Pyodide lock file, snapshot)
+
 # --- the site --------------------------------------------------------------
 
-serve: setup ## Serve the site with live reload at http://127.0.0.1:8000/
+serve: setup runtime ## Serve the site with live reload at http://127.0.0.1:8000/
 	$(MKDOCS) serve --dev-addr 127.0.0.1:8000
 
-build: setup ## Build the static site into site/
+build: setup runtime ## Build the static site into site/
 	$(MKDOCS) build --strict
 
 # --- checks ----------------------------------------------------------------
 
-test: setup chromium ## Run every test (build, links, checker, browser)
+test: setup runtime chromium ## Run every test (build, links, checker, browser)
 	CHROMIUM="$$(command -v chromium || command -v chromium-browser)" $(PY) -m pytest
+
+bench: setup runtime chromium ## Measure: build time, checker speed, widget ready time/latency/bytes (bench/results.json)
+	CHROMIUM="$$(command -v chromium || command -v chromium-browser)" $(PY) bench/run.py
+
+# Lighthouse lives in audit/ with its own lock file, so `make test` does not install it.
+audit/node_modules/.installed: audit/package.json audit/package-lock.json
+	cd audit && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+audit: build chromium audit/node_modules/.installed ## Lighthouse (key pages, both languages) and axe-core (every page)
+	CHROME_PATH="$$(command -v chromium || command -v chromium-browser)" $(PY) audit/audit.py
 
 clean: ## Remove everything the commands above made
 	rm -rf site build dist .pytest_cache .hypothesis

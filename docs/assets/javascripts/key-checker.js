@@ -1,0 +1,321 @@
+// The key-checker widget (overrides/partials/key-checker.html) on the page side.
+//
+// One module Web Worker (key-checker-worker.js) per page owns Pyodide; this module starts
+// it at once, exports `check(text, options)` and renders results with textContent only.
+// State is in the DOM: the widget's data-state="loading|ready|error", the result region's
+// data-valid="true|false". Every text comes from the page (the widget's JSON block).
+// The key is never logged, stored, put in a URL or sent anywhere: it only goes to the worker.
+
+const WORKER_URL = new URL("./key-checker-worker.js", import.meta.url);
+const DEBOUNCE_MS = 150;
+
+// --- the runtime: one worker, snapshot first, plain load as the fallback -----------------
+
+const runtime = {
+  worker: null,
+  state: "loading", // loading | ready | error
+  mode: null, // snapshot | plain, once ready
+  readyMs: null,
+  pending: new Map(), // id -> {resolve, reject}
+  waiting: [], // checks asked for before the runtime was ready
+  listeners: new Set(),
+  nextId: 1,
+  config: null,
+};
+
+function setState(state) {
+  runtime.state = state;
+  for (const listener of runtime.listeners) listener(state);
+}
+
+function spawn(mode) {
+  if (runtime.worker) runtime.worker.terminate();
+  for (const { reject } of runtime.pending.values()) reject(new Error("restarted"));
+  runtime.pending.clear();
+  const worker = new Worker(WORKER_URL, { type: "module" });
+  runtime.worker = worker;
+  worker.onmessage = ({ data }) => {
+    if (worker !== runtime.worker) return;
+    if (data.type === "ready") {
+      runtime.mode = data.mode;
+      runtime.readyMs = data.ms;
+      performance.mark("key-checker-ready", { detail: { mode: data.mode } }); // read by bench/bench_widget.py
+      setState("ready");
+      const waiting = runtime.waiting.splice(0);
+      for (const job of waiting) send(job);
+    } else if (data.type === "failed") {
+      if (data.mode === "snapshot") spawn("plain");
+      else fail();
+    } else if (data.type === "result" || data.type === "error") {
+      const job = runtime.pending.get(data.id);
+      if (!job) return;
+      runtime.pending.delete(data.id);
+      if (data.type === "result") job.resolve(data.result);
+      else job.reject(Object.assign(new Error("check failed"), data.error));
+    }
+  };
+  worker.onerror = (event) => {
+    event.preventDefault(); // no console message: it could only say the worker broke
+    if (worker !== runtime.worker) return;
+    if (mode === "snapshot") spawn("plain");
+    else fail();
+  };
+  worker.postMessage({ id: 0, type: "init", mode, runtime: runtime.config });
+}
+
+function fail() {
+  if (runtime.worker) runtime.worker.terminate();
+  runtime.worker = null;
+  for (const job of runtime.waiting.splice(0)) job.reject(new Error("runtime unavailable"));
+  setState("error");
+}
+
+function send(job) {
+  const id = runtime.nextId++;
+  runtime.pending.set(id, job);
+  runtime.worker.postMessage({ id, type: "check", text: job.text, lang: job.lang, expect: job.expect });
+}
+
+/** Start (or restart, after an error) the runtime. */
+export function start(config = runtime.config) {
+  runtime.config = config;
+  setState("loading");
+  spawn("snapshot");
+}
+
+/** Check a key: resolves with checker.diagnose()'s result (plus `corrected`) once the runtime is ready. */
+export function check(text, { lang = "en", expect = null } = {}) {
+  return new Promise((resolve, reject) => {
+    const job = { text: String(text), lang, expect, resolve, reject };
+    if (runtime.state === "ready") send(job);
+    else if (runtime.state === "loading") runtime.waiting.push(job);
+    else reject(new Error("runtime unavailable"));
+  });
+}
+
+/** What the runtime is doing: {state, mode, readyMs} (the benchmark reads it). */
+export function status() {
+  return { state: runtime.state, mode: runtime.mode, readyMs: runtime.readyMs };
+}
+
+// --- the widget ------------------------------------------------------------------------------
+
+function element(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+// "S6AB1-CDEF2-…" with the first and last group kept: a summary never holds the whole key.
+function masked(result, text) {
+  const groups = result.normalized
+    ? result.normalized.split("-")
+    : (text.normalize("NFKC").toUpperCase().replace(/[^0-9A-Z]/g, "").match(/.{1,5}/g) || []);
+  if (groups.length < 3) return "•••••";
+  return [groups[0], ...groups.slice(1, -1).map((g) => "•".repeat(g.length)), groups[groups.length - 1]].join("-");
+}
+
+async function copyText(text) {
+  if (navigator.clipboard && navigator.clipboard.writeText) {
+    await navigator.clipboard.writeText(text);
+    return;
+  }
+  throw new Error("no clipboard");
+}
+
+class Widget {
+  constructor(root) {
+    this.root = root;
+    this.t = JSON.parse(root.querySelector(".key-checker__texts").textContent);
+    this.lang = root.dataset.lang;
+    this.languageRoot = new URL(root.dataset.languageRoot, document.baseURI);
+    this.form = root.querySelector(".key-checker__form");
+    this.input = root.querySelector(".key-checker__input");
+    this.expect = root.querySelector(".key-checker__expect");
+    this.output = root.querySelector(".key-checker__result");
+    this.sequence = 0;
+    this.timer = null;
+    this.last = null; // {text, result} shown now
+
+    this.form.addEventListener("submit", (event) => {
+      event.preventDefault(); // never a navigation: the key must not reach a URL
+      this.checkNow();
+    });
+    this.input.addEventListener("input", () => this.checkSoon());
+    this.input.addEventListener("blur", () => this.checkNow());
+    this.expect.addEventListener("change", () => this.checkNow());
+    root.querySelector(".key-checker__retry").addEventListener("click", () => start());
+    runtime.listeners.add((state) => this.showState(state));
+    root.dataset.js = "";
+    this.showState(runtime.state);
+    if (this.input.value) this.checkNow(); // typed (or restored) before this module ran
+  }
+
+  showState(state) {
+    this.root.dataset.state = state;
+    this.root.querySelector(".key-checker__loading").hidden = state !== "loading";
+    this.root.querySelector(".key-checker__error").hidden = state !== "error";
+    this.root.querySelector(".key-checker__manual").hidden = state !== "error";
+    if (state === "error") this.clear();
+    if (state === "ready" && this.input.value && !this.last) this.checkNow();
+  }
+
+  checkSoon() {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.checkNow(), DEBOUNCE_MS);
+  }
+
+  async checkNow() {
+    clearTimeout(this.timer);
+    const text = this.input.value;
+    const expect = this.expect.value || null;
+    const sequence = ++this.sequence;
+    if (!text) {
+      this.clear();
+      return;
+    }
+    if (this.last && this.last.text === text && this.last.expect === expect) return;
+    if (runtime.state === "error") return;
+    if (runtime.state === "loading") this.showMessage(this.t.waiting);
+    this.output.setAttribute("aria-busy", "true");
+    try {
+      const result = await check(text, { lang: this.lang, expect });
+      if (sequence !== this.sequence) return; // a newer check is on its way
+      this.last = { text, expect, result };
+      this.render(result, text);
+    } catch {
+      // the runtime failed: showState("error") has already said so
+    } finally {
+      if (sequence === this.sequence) this.output.removeAttribute("aria-busy");
+    }
+  }
+
+  clear() {
+    this.last = null;
+    this.output.removeAttribute("aria-busy");
+    this.output.replaceChildren();
+    delete this.output.dataset.valid;
+  }
+
+  showMessage(text) {
+    this.last = null;
+    delete this.output.dataset.valid;
+    this.output.replaceChildren(element("p", "key-checker__waiting", text));
+  }
+
+  render(result, text) {
+    const t = this.t;
+    const nodes = [];
+    this.output.dataset.valid = String(result.valid);
+    nodes.push(element("p", "key-checker__verdict", result.valid ? t.valid : t.invalid));
+
+    if (result.normalized) {
+      const block = element("div", "key-checker__typed");
+      block.append(element("p", "key-checker__typed-label", t.typed_as));
+      const line = element("p", "key-checker__typed-line");
+      const code = element("code", "key-checker__key");
+      const corrected = new Set(result.corrected || []);
+      let position = 0;
+      for (const ch of result.normalized) {
+        if (ch === "-") {
+          code.append("-");
+          continue;
+        }
+        if (corrected.has(position)) {
+          const mark = element("mark", "key-checker__corrected", ch);
+          mark.title = t.corrected;
+          code.append(mark);
+        } else {
+          code.append(ch);
+        }
+        position += 1;
+      }
+      const copy = element("button", "md-button key-checker__copy", t.copy);
+      copy.type = "button";
+      copy.addEventListener("click", () => this.copy(copy, result.normalized, t.copied));
+      line.append(code, " ", copy);
+      block.append(line);
+      if (result.product) {
+        const option = [...this.expect.options].find((o) => o.value === `${result.product}/${result.version}`);
+        block.append(element("p", "key-checker__product", `${t.product}: ${option ? option.textContent : `${result.product} ${result.version}`}`));
+      }
+      nodes.push(block);
+    }
+
+    if (result.findings.length) {
+      const list = element("ul", "key-checker__findings");
+      for (const finding of result.findings) {
+        const item = element("li", `key-checker__finding key-checker__finding--${finding.severity}`);
+        item.dataset.code = finding.code;
+        item.dataset.severity = finding.severity;
+        item.append(element("strong", "key-checker__severity", `${t.severity[finding.severity] || finding.severity}: `));
+        item.append(element("span", "key-checker__message", finding.message));
+        if (finding.suggestions && finding.suggestions.length) {
+          const suggestions = element("ul", "key-checker__suggestions");
+          suggestions.setAttribute("aria-label", t.suggestions);
+          for (const suggestion of finding.suggestions) {
+            const li = element("li");
+            li.append(element("code", "", suggestion));
+            suggestions.append(li);
+          }
+          item.append(suggestions);
+        }
+        if (finding.help) {
+          const link = element("a", "key-checker__help", t.help);
+          link.href = new URL(finding.help, this.languageRoot).href;
+          item.append(" ", link);
+        }
+        list.append(item);
+      }
+      nodes.push(list);
+    }
+
+    const summary = element("button", "md-button key-checker__summary", t.summary_button);
+    summary.type = "button";
+    summary.addEventListener("click", () => this.copy(summary, this.summary(result, text), t.summary_copied));
+    nodes.push(element("p", "key-checker__actions"));
+    nodes[nodes.length - 1].append(summary);
+    this.output.replaceChildren(...nodes);
+  }
+
+  summary(result, text) {
+    const t = this.t;
+    const expect = this.expect.value ? this.expect.selectedOptions[0].textContent : t.summary_none;
+    const findings = result.findings.length
+      ? result.findings.map((f) => `- [${f.code}] ${f.message}`)
+      : [`- ${t.summary_none}`];
+    return [
+      t.summary_title,
+      `${t.summary_key}: ${masked(result, text)}`,
+      `${t.summary_verdict}: ${result.valid ? t.valid : t.invalid}`,
+      `${t.summary_expect}: ${expect}`,
+      `${t.summary_findings}:`,
+      ...findings,
+      `${t.summary_browser}: ${navigator.userAgent}`,
+      `${t.summary_time}: ${new Date().toISOString()}`,
+    ].join("\n");
+  }
+
+  async copy(button, text, done) {
+    const label = button.textContent;
+    try {
+      await copyText(text);
+      button.textContent = done;
+    } catch {
+      button.textContent = this.t.copy_failed;
+    }
+    setTimeout(() => { button.textContent = label; }, 2500);
+  }
+}
+
+// The module is async: it may run before the body is parsed. The runtime starts now;
+// the widgets come to life once they exist.
+const settings = document.getElementById("key-checker-runtime");
+if (settings) start(JSON.parse(settings.textContent));
+
+function initWidgets() {
+  for (const root of document.querySelectorAll(".key-checker")) new Widget(root);
+}
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", initWidgets);
+else initWidgets();

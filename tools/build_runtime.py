@@ -1,0 +1,148 @@
+"""Build the in-browser runtime of the key checker into build/runtime/ (`make runtime`).
+
+1. Build the checker as an ordinary pure-Python wheel (from a clean copy of the sources,
+   so no stale ``build/lib`` can sneak deleted modules in; ``SOURCE_DATE_EPOCH`` makes
+   it reproducible).
+2. Register it in a copy of Pyodide's ``pyodide-lock.json`` with pyodide-build's CLI,
+   ``pyodide lockfile add-wheels``; then keep only the entries the site ships (the
+   checker and what it depends on), so the browser fetches 1 kB instead of 119 kB.
+3. Copy the Pyodide files the browser needs, from ``node_modules/pyodide``.
+4. Make a memory snapshot under Node from exactly those files (tools/make_snapshot.mjs).
+5. Gzip the snapshot and the WebAssembly binary (the worker decompresses them with
+   ``DecompressionStream``: a static host may not compress them) and write
+   ``manifest.json``: file names, sizes and SRI hashes, read by the site's hook.
+
+Run with the Python of ``.venv-pyodide`` (Python >= 3.12, pinned by
+requirements-pyodide.lock), which has setuptools and the ``pyodide`` CLI.
+"""
+
+import argparse
+import base64
+import gzip
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYODIDE_NPM = ROOT / "node_modules" / "pyodide"
+# What the browser loads: the loader, the Emscripten module, the binary, the stdlib.
+RUNTIME_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")
+PACKAGE = "activation-help-checker"
+# Fixed date for the wheel's file times: the same sources give the same wheel and hash.
+SOURCE_DATE_EPOCH = "1767225600"  # 2026-01-01
+
+
+def run(*cmd, **kwargs):
+    print("+", " ".join(str(c) for c in cmd), flush=True)
+    subprocess.run([str(c) for c in cmd], check=True, **kwargs)
+
+
+def sri(path: Path) -> str:
+    return "sha256-" + base64.b64encode(hashlib.sha256(path.read_bytes()).digest()).decode()
+
+
+def gzip_file(src: Path, dest: Path):
+    with open(src, "rb") as f, open(dest, "wb") as raw:
+        # mtime=0 and no file name: the same input gives the same bytes.
+        with gzip.GzipFile(filename="", mode="wb", compresslevel=9, fileobj=raw, mtime=0) as gz:
+            shutil.copyfileobj(f, gz, 1 << 20)
+
+
+def build_wheel(work: Path) -> Path:
+    src = work / "src"
+    src.mkdir()
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
+        if (ROOT / name).exists():
+            shutil.copy2(ROOT / name, src / name)
+    shutil.copytree(ROOT / "checker", src / "checker",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    out = work / "wheel"
+    env = dict(os.environ, SOURCE_DATE_EPOCH=SOURCE_DATE_EPOCH)
+    run(sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
+        "--disable-pip-version-check", "--wheel-dir", out, src, env=env)
+    wheels = list(out.glob("*.whl"))
+    if len(wheels) != 1 or not wheels[0].name.endswith("-py3-none-any.whl"):
+        sys.exit(f"build_runtime: expected one pure-Python wheel, got {[w.name for w in wheels]}")
+    return wheels[0]
+
+
+def closure(packages: dict, name: str) -> set:
+    """The package and everything it depends on, by lock-file name."""
+    seen, todo = set(), [name]
+    while todo:
+        current = todo.pop()
+        if current not in seen:
+            seen.add(current)
+            todo.extend(packages[current]["depends"])
+    return seen
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "build" / "runtime")
+    parser.add_argument("--node", default="node")
+    args = parser.parse_args()
+    pyodide_cli = Path(sys.executable).parent / "pyodide"
+
+    if not (PYODIDE_NPM / "pyodide.mjs").exists():
+        sys.exit("build_runtime: node_modules/pyodide is missing: run `npm ci` (or `make setup`).")
+    out: Path = args.out
+    staging = out.with_name(out.name + ".tmp")
+    shutil.rmtree(staging, ignore_errors=True)
+    files = staging / "pyodide"
+    files.mkdir(parents=True)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        wheel = build_wheel(work)
+        shutil.copy2(wheel, files / wheel.name)
+        for name in RUNTIME_FILES:
+            shutil.copy2(PYODIDE_NPM / name, files / name)
+
+        full_lock = work / "pyodide-lock.json"
+        run(pyodide_cli, "lockfile", "add-wheels", "--input", PYODIDE_NPM / "pyodide-lock.json",
+            "--output", full_lock, "--base-path", files, files / wheel.name)
+        lock = json.loads(full_lock.read_text(encoding="utf-8"))
+        entry = next((p for p in lock["packages"].values() if p["file_name"] == wheel.name), None)
+        if entry is None:
+            sys.exit(f"build_runtime: {wheel.name} is not in the lock file pyodide wrote")
+        keep = closure(lock["packages"], entry["name"])
+        lock["packages"] = {k: v for k, v in lock["packages"].items() if k in keep}
+        (files / "pyodide-lock.json").write_text(
+            json.dumps(lock, separators=(",", ":"), sort_keys=True), encoding="utf-8")
+
+        snapshot = work / "snapshot.bin"
+        products = work / "products.json"
+        run(args.node, ROOT / "tools" / "make_snapshot.mjs", files, files / wheel.name, snapshot, products)
+        gzip_file(snapshot, files / "snapshot.bin.gz")
+        gzip_file(files / "pyodide.asm.wasm", files / "pyodide.asm.wasm.gz")
+
+        pyodide_version = json.loads((PYODIDE_NPM / "package.json").read_text())["version"]
+        manifest = {
+            "pyodide": pyodide_version,
+            "package": entry["name"],
+            "wheel": {"file": wheel.name, "sha256": entry["sha256"], "integrity": sri(files / wheel.name)},
+            "snapshot": {"file": "snapshot.bin.gz", "integrity": sri(files / "snapshot.bin.gz"),
+                         "bytes": (files / "snapshot.bin.gz").stat().st_size,
+                         "raw_bytes": snapshot.stat().st_size},
+            "wasm": {"file": "pyodide.asm.wasm.gz", "integrity": sri(files / "pyodide.asm.wasm.gz"),
+                     "bytes": (files / "pyodide.asm.wasm.gz").stat().st_size},
+            "products": json.loads(products.read_text(encoding="utf-8")),
+            "files": sorted(p.name for p in files.iterdir()),
+        }
+        (staging / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+
+    # Swap in the finished folder only now: a failed build never leaves half a runtime.
+    shutil.rmtree(out, ignore_errors=True)
+    staging.rename(out)
+    for name in manifest["files"]:
+        print(f"  {name:45} {(out / 'pyodide' / name).stat().st_size:>11,} bytes")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,45 @@
+// Memory snapshot of the browser runtime, made under Node from the exact files the site ships.
+//
+// Usage: node tools/make_snapshot.mjs RUNTIME_DIR WHEEL OUT PRODUCTS_JSON
+// (PRODUCTS_JSON receives checker.products() as the shipped wheel answers it, for the
+// widget's product choice.)
+//
+// Pyodide's snapshot options are experimental; what works with 314.0.7 (see FIELD-NOTES):
+// load with `_makeSnapshot`, install the wheel with unpackArchive (not `packages:`, which
+// makes makeMemorySnapshot() fail), import the checker, answer once per language so its
+// data is loaded and cached, then snapshot. The snapshot holds memory, not files: the
+// worker unpacks the wheel again after restoring it.
+import { readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+
+const [runtimeDir, wheel, out, productsOut] = process.argv.slice(2);
+if (!runtimeDir || !wheel || !out || !productsOut) {
+  console.error("usage: node tools/make_snapshot.mjs RUNTIME_DIR WHEEL OUT PRODUCTS_JSON");
+  process.exit(2);
+}
+const indexURL = path.resolve(runtimeDir) + path.sep;
+const { loadPyodide } = await import(pathToFileURL(path.join(indexURL, "pyodide.mjs")).href);
+
+const pyodide = await loadPyodide({
+  indexURL,
+  lockFileURL: path.join(indexURL, "pyodide-lock.json"),
+  _makeSnapshot: true,
+  stdout: () => {},
+});
+pyodide.unpackArchive(new Uint8Array(await readFile(wheel)), "wheel");
+pyodide.runPython(`
+import json
+import checker
+for _lang in ("ja", "en"):
+    checker.diagnose("S6AB1-00000-00000-00000-0000O", lang=_lang, expect=None)
+    checker.products()
+del _lang
+`);
+const products = pyodide.runPython("import json, checker; json.dumps(checker.products())");
+const where = pyodide.runPython("checker.__file__");
+const snapshot = pyodide.makeMemorySnapshot();
+await writeFile(productsOut, products);
+console.log(`checker imported from ${where}`);
+await writeFile(out, snapshot);
+console.log(`snapshot: ${out} (${(snapshot.length / 1e6).toFixed(1)} MB)`);
