@@ -104,3 +104,9 @@ def test_search_index_per_language(site):
         for location in locations:
             page = location.split("#")[0]
             assert f"{page}index.html" in pages, f"{lang}: {location}"
+
+
+def test_no_source_or_data_file_is_published(site):
+    leaked = [p.relative_to(site.dir).as_posix() for p in site.dir.rglob("*")
+              if p.suffix in {".py", ".yml", ".yaml", ".md", ".in", ".lock"}]
+    assert not leaked, leaked

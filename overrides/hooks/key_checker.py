@@ -2,7 +2,7 @@
 
 A page asks for the widget with the marker ``<!-- key-checker -->`` in its Markdown.
 The marker is replaced by ``overrides/partials/key-checker.html`` rendered with the
-page language's texts from ``key_checker.yml`` next to this file; any other marker
+page language's texts from ``catalog/key-checker.yml``; any other marker
 starting with ``key-checker`` stops the build. Pages with the widget get
 ``page.meta["key_checker"]`` (the runtime's file names and SRI hashes), so
 ``overrides/main.html`` adds the widget's stylesheet, module and runtime settings only
@@ -26,7 +26,7 @@ from mkdocs.structure.files import File
 ROOT = Path(__file__).resolve().parent.parent.parent
 RUNTIME = ROOT / "build" / "runtime"
 MANIFEST = RUNTIME / "manifest.json"
-TEXTS = Path(__file__).with_suffix(".yml")
+TEXTS = ROOT / "catalog" / "key-checker.yml"  # outside overrides/, which MkDocs would publish
 TEMPLATE = Path(__file__).resolve().parent.parent / "partials" / "key-checker.html"
 RUNTIME_DEST = "assets/pyodide"  # in the site, shared by every language
 # Every marker this hook owns; an HTML comment in rendered Markdown survives as is.
