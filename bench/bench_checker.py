@@ -19,7 +19,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -70,30 +69,27 @@ def run_cases(samples=200, calls=100):
     }
 
 
-def build_wheel(outdir):
-    """The checker's wheel, built from a clean copy of the sources."""
-    src = Path(outdir) / "src"
-    src.mkdir()
-    shutil.copy(ROOT / "pyproject.toml", src)
-    shutil.copytree(ROOT / "checker", src / "checker", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    readme = ROOT / "README.md"
-    (src / "README.md").write_text(readme.read_text(encoding="utf-8") if readme.exists() else "# checker\n", encoding="utf-8")
-    subprocess.run([sys.executable, "-m", "build", "--wheel", "--outdir", str(Path(outdir) / "dist"), str(src)],
-                   check=True, capture_output=True)
-    return next((Path(outdir) / "dist").glob("*.whl"))
+def shipped_wheel():
+    """The wheel the site ships (build/runtime/, `make runtime`), or None."""
+    manifest = ROOT / "build/runtime/manifest.json"
+    if not manifest.exists():
+        return None
+    wheel = ROOT / "build/runtime/pyodide" / json.loads(manifest.read_text(encoding="utf-8"))["wheel"]["file"]
+    return wheel if wheel.exists() else None
 
 
 def run_pyodide(samples, calls):
     node = shutil.which("node")
     if node is None or not (ROOT / "node_modules/pyodide").exists():
         return {"skipped": "needs node and node_modules (npm ci)"}
-    with tempfile.TemporaryDirectory() as tmp:
-        wheel = build_wheel(tmp)
-        result = subprocess.run(
-            [node, str(ROOT / "bench/bench_checker_pyodide.mjs"), "--wheel", str(wheel),
-             "--samples", str(samples), "--calls", str(calls)],
-            cwd=ROOT, capture_output=True, text=True, timeout=600,
-        )
+    wheel = shipped_wheel()
+    if wheel is None:
+        return {"skipped": "needs build/runtime/ (make runtime)"}
+    result = subprocess.run(
+        [node, str(ROOT / "bench/bench_checker_pyodide.mjs"), "--wheel", str(wheel),
+         "--samples", str(samples), "--calls", str(calls)],
+        cwd=ROOT, capture_output=True, text=True, timeout=600,
+    )
     if result.returncode != 0:
         return {"skipped": f"run failed: {result.stderr.strip()[-500:]}"}
     return json.loads(result.stdout)

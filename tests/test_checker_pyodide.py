@@ -1,6 +1,6 @@
 """The same vectors, inside Pyodide under Node: the checker is tested where it runs.
 
-Builds the checker's wheel, installs it in Pyodide (npm package ``pyodide``, pinned
+Takes the checker's wheel that the site ships, installs it in Pyodide (npm package ``pyodide``, pinned
 in package.json) with ``unpackArchive`` as the browser will, and runs every vector
 of tests/vectors/diagnose.jsonl through tests/vectors/compare.py, plus the doctests.
 Needs ``node`` and ``node_modules`` (``npm ci``, which ``make setup`` runs).
@@ -9,7 +9,6 @@ Needs ``node`` and ``node_modules`` (``npm ci``, which ``make setup`` runs).
 import json
 import shutil
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -18,31 +17,25 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 RUNNER = ROOT / "tests/pyodide/run_vectors.mjs"
 VECTORS = ROOT / "tests/vectors/diagnose.jsonl"
+RUNTIME = ROOT / "build/runtime"
 PYODIDE_VERSION = "314.0.7"
 
 
-def build_wheel(outdir: Path) -> Path:
-    """Build the pure-Python wheel from a clean copy of the sources (no build/ or
-    egg-info left in the work tree)."""
-    src = outdir / "src"
-    src.mkdir()
-    shutil.copy(ROOT / "pyproject.toml", src)
-    shutil.copytree(ROOT / "checker", src / "checker", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    readme = ROOT / "README.md"
-    (src / "README.md").write_text(readme.read_text(encoding="utf-8") if readme.exists() else "# checker\n", encoding="utf-8")
-    result = subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--outdir", str(outdir / "dist"), str(src)],
-        capture_output=True, text=True, timeout=300,
-    )
-    if result.returncode != 0:
-        pytest.fail(f"building the checker wheel failed:\n{result.stdout}\n{result.stderr}", pytrace=False)
-    (wheel,) = (outdir / "dist").glob("*.whl")
+def shipped_wheel() -> Path:
+    """The wheel the site ships (build/runtime/, made by `make runtime`): the very file
+    the browser installs is the one tested here."""
+    manifest = RUNTIME / "manifest.json"
+    if not manifest.exists():
+        pytest.fail("build/runtime/ is missing: run `make runtime` (make test does).", pytrace=False)
+    wheel = RUNTIME / "pyodide" / json.loads(manifest.read_text(encoding="utf-8"))["wheel"]["file"]
+    if not wheel.exists():
+        pytest.fail(f"{wheel} is missing: run `make runtime`.", pytrace=False)
     return wheel
 
 
 @pytest.fixture(scope="module")
-def wheel(tmp_path_factory):
-    return build_wheel(tmp_path_factory.mktemp("wheel"))
+def wheel():
+    return shipped_wheel()
 
 
 @pytest.fixture(scope="module")
@@ -61,6 +54,15 @@ def pyodide_report(wheel):
         pytest.fail(f"run_vectors.mjs gave no report (exit {result.returncode}):\n{result.stdout}\n{result.stderr}",
                     pytrace=False)
     return report
+
+
+def test_the_shipped_wheel_holds_the_current_sources(wheel):
+    shipped = zipfile.ZipFile(wheel)
+    sources = sorted(p for p in (ROOT / "checker").rglob("*") if p.suffix in (".py", ".json"))
+    assert sources
+    for path in sources:
+        name = path.relative_to(ROOT).as_posix()
+        assert shipped.read(name) == path.read_bytes(), f"{name} changed since `make runtime`"
 
 
 def test_wheel_ships_the_data_files(wheel):
