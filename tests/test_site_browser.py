@@ -96,3 +96,11 @@ def test_no_failed_requests_or_console_errors(site, page):
             page.goto(site.page_url(lang, path))
             page.wait_for_load_state("networkidle")
     assert not problems, problems
+
+
+def test_hreflang_links_are_in_place_after_material_starts(site, page):
+    """hreflang-guard.js hides them from Material's bundle while it starts; they must come back."""
+    page.goto(site.page_url("en", "faq/"))
+    page.wait_for_load_state("load")
+    langs = page.eval_on_selector_all('link[rel="alternate"][hreflang]', "els => els.map(e => e.hreflang)")
+    assert sorted(langs) == ["en", "ja", "x-default"]
