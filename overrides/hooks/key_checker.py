@@ -49,7 +49,8 @@ def on_config(config):
     _state["manifest"] = _manifest()
     _state["texts"] = yaml.safe_load(TEXTS.read_text(encoding="utf-8"))
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATE.parent), autoescape=True,
+        # The theme's folders too, for Material's icons (`{% include ".icons/…svg" %}`).
+        loader=jinja2.FileSystemLoader([TEMPLATE.parent, *config.theme.dirs]), autoescape=True,
         undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
     )
     _state["template"] = env.get_template(TEMPLATE.name)
