@@ -22,11 +22,28 @@ NOT_FOUND_PAGES = {"/en/": "en/404.html", "/": "404.html"}  # longest prefix fir
 COMPRESSIBLE = (".html", ".css", ".js", ".mjs", ".json", ".svg", ".xml", ".txt", ".wasm", ".zip")
 
 
+@functools.lru_cache(maxsize=256)
+def _gzip(path, mtime_ns):
+    with open(path, "rb") as f:
+        return gzip.compress(f.read(), compresslevel=6)
+
+
+def compressed(path):
+    """The gzipped file, compressed once per version of the file (benches reload a lot)."""
+    return _gzip(path, os.stat(path).st_mtime_ns)
+
+
 class StaticSiteHandler(http.server.SimpleHTTPRequestHandler):
     compress = True
 
     def log_message(self, *args):
         pass
+
+    def handle_one_request(self):
+        try:
+            super().handle_one_request()
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the browser went away mid-download (a closed context, an aborted route)
 
     def send_head(self):
         path = self.translate_path(self.path)
@@ -35,8 +52,7 @@ class StaticSiteHandler(http.server.SimpleHTTPRequestHandler):
         if (not self.compress or not path.endswith(COMPRESSIBLE) or not os.path.isfile(path)
                 or "gzip" not in self.headers.get("Accept-Encoding", "")):
             return super().send_head()
-        with open(path, "rb") as f:
-            body = gzip.compress(f.read(), compresslevel=6)
+        body = compressed(path)
         self.send_response(200)
         self.send_header("Content-Type", self.guess_type(path))
         self.send_header("Content-Encoding", "gzip")
