@@ -104,3 +104,17 @@ def test_hreflang_links_are_in_place_after_material_starts(site, page):
     page.wait_for_load_state("load")
     langs = page.eval_on_selector_all('link[rel="alternate"][hreflang]', "els => els.map(e => e.hreflang)")
     assert sorted(langs) == ["en", "ja", "x-default"]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_an_article_prints_cleanly(site, page, lang):
+    """Print: the article alone (no header, navigation, search, footer), every step shown."""
+    page.goto(site.page_url(lang, "troubleshooting/"))
+    page.emulate_media(media="print")
+    hidden = page.evaluate("""() => ['.md-header', '.md-sidebar--primary', '.md-sidebar--secondary',
+                                      '.md-footer', '.md-search', '.headerlink']
+        .map(s => [...document.querySelectorAll(s)].every(e => getComputedStyle(e).display === 'none'))""")
+    assert all(hidden), hidden
+    assert page.locator("#check-connection").is_visible()
+    assert page.evaluate("getComputedStyle(document.querySelector('.md-typeset')).color") == "rgb(0, 0, 0)"
+    assert len(page.pdf(format="A4")) > 10_000  # Chromium really prints it

@@ -110,3 +110,21 @@ def test_no_source_or_data_file_is_published(site):
     leaked = [p.relative_to(site.dir).as_posix() for p in site.dir.rglob("*")
               if p.suffix in {".py", ".yml", ".yaml", ".md", ".in", ".lock"}]
     assert not leaked, leaked
+
+
+def test_sitemap_lists_every_page_with_both_languages(site):
+    import xml.etree.ElementTree as ET
+
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    root = ET.parse(site.dir / "sitemap.xml").getroot()
+    entries = {}
+    for url in root.findall("s:url", ns):
+        alternates = {link.get("hreflang"): link.get("href") for link in url.findall("x:link", ns)}
+        entries[url.find("s:loc", ns).text] = alternates
+    for rel in language_pages(site, "ja"):
+        if rel.startswith("404"):
+            continue
+        neutral = rel[: -len("index.html")]
+        loc = site.page_url("ja", neutral)
+        assert loc in entries, f"{loc} not in sitemap.xml"
+        assert entries[loc] == {lang: site.page_url(lang, neutral) for lang in LANGUAGES}, loc
