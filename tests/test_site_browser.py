@@ -44,6 +44,24 @@ def test_search_answers_in_the_page_language_only(site, page, lang):
             assert in_english == (lang == "en"), f"{lang}: {query!r} found {link}"
 
 
+@pytest.mark.parametrize("query, section", [
+    ("ライセンス認証", None),  # the site's own words, written as one phrase
+    ("サポートに連絡", "support/"),
+    ("認証できない", None),
+    ("有効期限が切れた", "troubleshooting/#license-expired"),
+])
+def test_japanese_phrases_are_split_into_words(site, page, query, section):
+    """The index holds words (TinySegmenter); a query typed as a phrase must be split too."""
+    page.goto(site.page_url("ja"))
+    links = search(page, query)
+    assert links, f"no result for {query!r}"
+    assert all(not urlsplit(link).path.startswith("/en/") for link in links)
+    if section:
+        page_path, _, fragment = section.partition("#")
+        assert any(urlsplit(link).path == f"/{page_path}" and urlsplit(link).fragment == fragment
+                   for link in links[:8]), links[:8]
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_search_does_not_find_the_other_language(site, page, lang):
     other = "en" if lang == "ja" else "ja"

@@ -6,17 +6,20 @@ into one index per language (``search/…`` for Japanese, ``en/search/…`` for 
 each configured with Material's own settings for that language, so Japanese text is
 segmented and English words match. Pages of a non-default language get their ``__config.base`` moved
 to their language root, which is where Material's search looks for the index and
-resolves result links.
+resolves result links. Every page runs Material's search worker through
+``search-segmenter.js``, which splits Japanese queries into words as the index was.
 """
 
 import json
 import os
+import posixpath
 import re
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 SEARCH_DEFAULT = re.compile(r'"search\.config\.(lang|pipeline|separator)":\s*"((?:[^"\\]|\\.)*)"')
+SEGMENTER = "search-segmenter.js"  # docs/assets/javascripts/workers/, beside Material's worker
 CONFIG_SCRIPT = re.compile(r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.S)
 
 
@@ -46,15 +49,17 @@ def material_search_defaults(config, lang):
 def on_post_page(output, page, config):
     i18n = _i18n(config)
     locale = i18n.current_language
-    if locale == i18n.default_language:
-        return output
 
-    def move_base(match):
+    def configure(match):
         app = json.loads(match.group(2))
-        app["base"] = app["base"].rstrip("/") + f"/{locale}/"
+        if locale != i18n.default_language:
+            app["base"] = app["base"].rstrip("/") + f"/{locale}/"
+        # Material's worker, run by ours, which splits Japanese queries into words.
+        folder, material = posixpath.split(app["search"])
+        app["search"] = f"{posixpath.join(folder, SEGMENTER)}?material={material}"
         return match.group(1) + json.dumps(app, ensure_ascii=False) + match.group(3)
 
-    output, count = CONFIG_SCRIPT.subn(move_base, output, count=1)
+    output, count = CONFIG_SCRIPT.subn(configure, output, count=1)
     if count != 1:
         raise PluginError(f"search_per_language: no __config script in {page.file.src_uri}")
     return output

@@ -1,0 +1,27 @@
+// Material's search worker, with Japanese queries split into words first.
+//
+// Material segments Japanese page text into words (TinySegmenter) when it builds the
+// index, but not the query: "ライセンス認証" then finds nothing although both
+// "ライセンス" and "認証" are in the index. This worker runs Material's own (its URL
+// comes as ?material=…, set by overrides/hooks/search_per_language.py) and rewrites
+// each query message before Material's handler sees it.
+
+const QUERY = 2; // Material's message type for a search query
+const JAPANESE = /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\u30fc]+/gu;
+const PARTICLE = /^\p{sc=Hiragana}$/u; // one kana on its own: に, を, の … match everything
+
+function segment(query) {
+  const segmenter = self.lunr && self.lunr.segmenter; // only there for a Japanese index
+  if (!segmenter) return query;
+  return query.replace(JAPANESE, (run) => {
+    const words = segmenter.segment(run).filter((word) => !PARTICLE.test(word));
+    return words.length ? ` ${words.join(" ")} ` : run;
+  }).trim();
+}
+
+// Registered before Material's listener, so it runs first and can rewrite the message.
+self.addEventListener("message", ({ data }) => {
+  if (data && data.type === QUERY && typeof data.data === "string") data.data = segment(data.data);
+});
+
+importScripts(new URL(new URL(self.location.href).searchParams.get("material"), self.location.href).href);
