@@ -231,6 +231,22 @@ def test_corrupt_snapshot_falls_back_to_the_plain_load(site, page):
     assert any(u.endswith("pyodide-lock.json") for u in requested)
 
 
+def test_snapshot_that_does_not_unpack_falls_back_to_the_plain_load(site, page):
+    # The file passes its SRI check, but the page says the snapshot is one byte longer
+    # than the sparse container holds: the worker's decoder must refuse it.
+    def shifted(route):
+        response = route.fetch()
+        body = re.sub(r'("snapshotBytes": ?)(\d+)', lambda m: m.group(1) + str(int(m.group(2)) + 1), response.text())
+        assert body != response.text()
+        route.fulfill(response=response, body=body)
+
+    page.route(site.page_url("en", "checker/"), shifted)
+    page.goto(site.page_url("en", "checker/"))
+    assert wait_for_state(page, "ready", "error") == "ready"
+    assert runtime_status(page, site)["mode"] == "plain"
+    assert enter(page, KEY)["valid"]
+
+
 @pytest.mark.parametrize("lang, scheme", [("ja", "light"), ("en", "dark")])
 def test_checker_page_has_no_csp_or_axe_violation(site, browser, lang, scheme):
     context = browser.new_context(color_scheme=scheme)

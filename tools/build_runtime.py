@@ -8,7 +8,9 @@
    checker and what it depends on), so the browser fetches 1 kB instead of 119 kB.
 3. Copy the Pyodide files the browser needs, from ``node_modules/pyodide``.
 4. Make a memory snapshot under Node from exactly those files (tools/make_snapshot.mjs).
-5. Gzip the snapshot and the WebAssembly binary (the worker decompresses them with
+5. Pack the snapshot into a sparse container without its zero pages
+   (tools/snapshot_container.py; checked to decode to the same bytes), gzip it and the
+   WebAssembly binary (the browser inflates them with
    ``DecompressionStream``: a static host may not compress them) and write
    ``manifest.json``: file names, sizes and SRI hashes, read by the site's hook.
 
@@ -27,6 +29,8 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+import snapshot_container  # tools/, next to this script
 
 ROOT = Path(__file__).resolve().parent.parent
 PYODIDE_NPM = ROOT / "node_modules" / "pyodide"
@@ -119,7 +123,13 @@ def main():
         snapshot = work / "snapshot.bin"
         products = work / "products.json"
         run(args.node, ROOT / "tools" / "make_snapshot.mjs", files, files / wheel.name, snapshot, products)
-        gzip_file(snapshot, files / "snapshot.bin.gz")
+        raw = snapshot.read_bytes()
+        container = snapshot_container.encode(raw)
+        if snapshot_container.decode(container) != raw:
+            sys.exit("build_runtime: the sparse snapshot container does not decode to the snapshot")
+        sparse = work / "snapshot.sparse"
+        sparse.write_bytes(container)
+        gzip_file(sparse, files / "snapshot.bin.gz")
         gzip_file(files / "pyodide.asm.wasm", files / "pyodide.asm.wasm.gz")
 
         pyodide_version = json.loads((PYODIDE_NPM / "package.json").read_text())["version"]
@@ -129,7 +139,8 @@ def main():
             "wheel": {"file": wheel.name, "sha256": entry["sha256"], "integrity": sri(files / wheel.name)},
             "snapshot": {"file": "snapshot.bin.gz", "integrity": sri(files / "snapshot.bin.gz"),
                          "bytes": (files / "snapshot.bin.gz").stat().st_size,
-                         "raw_bytes": snapshot.stat().st_size},
+                         "raw_bytes": snapshot.stat().st_size, "format": "sparse-pages-1",
+                         "container_bytes": len(container)},
             "wasm": {"file": "pyodide.asm.wasm.gz", "integrity": sri(files / "pyodide.asm.wasm.gz"),
                      "bytes": (files / "pyodide.asm.wasm.gz").stat().st_size},
             "products": json.loads(products.read_text(encoding="utf-8")),

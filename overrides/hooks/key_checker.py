@@ -118,6 +118,7 @@ def on_page_content(html, page, config, files):
 
     page.meta["key_checker"] = {
         "snapshot": manifest["snapshot"]["file"], "snapshotIntegrity": manifest["snapshot"]["integrity"],
+        "snapshotBytes": manifest["snapshot"]["raw_bytes"],
         "wasm": manifest["wasm"]["file"], "wasmIntegrity": manifest["wasm"]["integrity"],
         "wheel": manifest["wheel"]["file"], "wheelIntegrity": manifest["wheel"]["integrity"],
         "package": manifest["package"],
