@@ -16,49 +16,27 @@ drives Debian's Chromium through Playwright:
 """
 
 import argparse
-import functools
-import http.server
 import json
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+sys.path.insert(0, str(ROOT / "tests"))
+from conftest import CHROMIUM_ARGS  # noqa: E402
+from site_server import ServedSite  # noqa: E402
+
 DEFAULT_OUTPUT = ROOT / "bench" / "results-widget.json"
 VECTORS = ROOT / "tests" / "vectors" / "diagnose.jsonl"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 PAGE = "checker/"
 MODULE = "assets/javascripts/key-checker.js"
 CHECKS = 300
 TARGETS = {"ready_cold_ms": 1000, "ready_warm_ms": 500, "check_p95_ms": 10}
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-class QuietServer(http.server.ThreadingHTTPServer):
-    def handle_error(self, request, client_address):
-        pass  # a context closed (or a route aborted) mid-download: expected here
-
-
-def serve_built_site(directory):
-    handler = functools.partial(QuietHandler, directory=str(directory))
-    server = QuietServer(("127.0.0.1", 0), handler)
-    url = f"http://127.0.0.1:{server.server_address[1]}/"
-    env = dict(os.environ, SITE_URL=url, NO_MKDOCS_2_WARNING="1")
-    subprocess.run([str(ROOT / ".venv/bin/mkdocs"), "build", "--quiet", "--site-dir", str(directory)],
-                   cwd=ROOT, env=env, check=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, url
 
 
 def wait_ready(page, timeout=60):
@@ -177,7 +155,8 @@ def main():
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as folder:
-        server, url = serve_built_site(Path(folder))
+        site = ServedSite(folder, compress=False)  # a plain static host: no compression
+        url = site.url
         try:
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
@@ -189,8 +168,7 @@ def main():
                 }
                 browser.close()
         finally:
-            server.shutdown()
-            server.server_close()
+            site.close()
     results["meets"] = {
         "ready_cold_ms": results["ready"]["snapshot"]["cold_median_ms"] <= TARGETS["ready_cold_ms"],
         "ready_warm_ms": results["ready"]["snapshot"]["warm_median_ms"] <= TARGETS["ready_warm_ms"],
