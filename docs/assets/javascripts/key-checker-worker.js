@@ -10,9 +10,9 @@
 // Two ways to start:
 // - "snapshot": the memory snapshot made at build time (tools/make_snapshot.mjs) with the
 //   checker already imported, in a sparse container (no zero pages), gzipped. The page
-//   fetches it and the gzipped binary with their SRI hashes, inflates them with
-//   DecompressionStream, compiles the binary and hands both over; meanwhile this worker
-//   sets Pyodide up.
+//   fetches it and the gzipped binary with their SRI hashes and hands the bytes over;
+//   this worker sets Pyodide up meanwhile, then inflates (DecompressionStream) and
+//   compiles them here, off the page's thread.
 // - "plain": loadPyodide({lockFileURL, packages}), which checks the wheel's sha256
 //   from the lock file. The page falls back to it, in a fresh worker, on any failure.
 
@@ -55,8 +55,8 @@ let afterReady = null; // work that can wait until the page has heard "ready"
 let wasmFailure = null; // rejects when the WebAssembly binary cannot be had
 
 // The snapshot start's downloads, made by the page (key-checker.js): it sends {type:
-// "bytes", name, value}, the snapshot's inflated bytes (an ArrayBuffer, transferred) or
-// the compiled WebAssembly.Module, or {type: "bytes", name, error: true}.
+// "bytes", name, value}, the gzipped bytes of the snapshot or of the WebAssembly binary
+// (an ArrayBuffer, transferred), or {type: "bytes", name, error: true}.
 const handed = {};
 function fromPage(name) {
   if (!handed[name]) {
@@ -80,12 +80,12 @@ function gunzip(body) {
 }
 
 // The WebAssembly binary, compiled as soon as its bytes are here, not when loadPyodide
-// gets to it (after the snapshot): compiled by the page (the snapshot start) or here from
-// the gzipped copy (3.5 MB, SRI-checked), else from the plain file.
+// gets to it (after the snapshot): from the gzipped copy (3.5 MB, SRI-checked) that the
+// page downloaded (the snapshot start) or that this worker fetches, else the plain file.
 function compileWasm(runtime, handedOver) {
   const compile = (body) => WebAssembly.compileStreaming(new Response(body, { headers: { "Content-Type": "application/wasm" } }));
   const compressed = handedOver
-    ? handedOver
+    ? handedOver.then((gzipped) => compile(gunzip(new Response(gzipped).body)))
     : fetchOk(new URL(runtime.wasm, RUNTIME), runtime.wasmIntegrity).then((r) => compile(gunzip(r.body)));
   return compressed.catch(() => WebAssembly.compileStreaming(fetchOk(WASM)));
 }
@@ -114,8 +114,7 @@ function usePrecompiledWasm(module) {
 
 // The snapshot travels as a sparse container (tools/snapshot_container.py), gzipped:
 // half of Pyodide's memory is zero pages, which are then never inflated. The page
-// inflates it (on its own thread, while this one sets Pyodide up) and hands it over;
-// decodeSparse rebuilds the exact original bytes into `out` (zero-filled, the
+// downloads it and hands it over, it is inflated here; decodeSparse rebuilds the exact original bytes into `out` (zero-filled, the
 // snapshot's length). Layout, little-endian: magic (8 bytes), raw length (u64), page
 // size (u32), page count (u32), a bitmap of the non-zero pages (bit i & 7 of byte
 // i >> 3), then those pages in order (the last one may be short).
@@ -145,9 +144,9 @@ function decodeSparse(bytes, out) {
 // dependency) until they are in, before the snapshot is restored from that memory.
 function snapshotDownloads(runtime) {
   const memory = new Uint8Array(runtime.snapshotBytes);
-  const filled = fromPage("snapshot").promise.then((buffer) => {
-    decodeSparse(new Uint8Array(buffer), memory);
-  });
+  const filled = fromPage("snapshot").promise
+    .then((gzipped) => new Response(gunzip(new Response(gzipped).body)).arrayBuffer())
+    .then((buffer) => { decodeSparse(new Uint8Array(buffer), memory); });
   const wheel = fetchOk(new URL(runtime.wheel, RUNTIME), runtime.wheelIntegrity).then((r) => r.arrayBuffer());
   filled.catch(() => {});
   wheel.catch(() => {});
