@@ -80,11 +80,6 @@ def _language_root(page, config):
     return "../" * depth or "./"
 
 
-def _site_root(page):
-    """Relative URL from the page to the site root (where assets/ lives)."""
-    return "../" * page.url.count("/") or "./"
-
-
 def on_page_content(html, page, config, files):
     markers = list(MARKER.finditer(html))
     if not markers:

@@ -84,10 +84,11 @@ function gunzip(body) {
 // page downloaded (the snapshot start) or that this worker fetches, else the plain file.
 function compileWasm(runtime, handedOver) {
   const compile = (body) => WebAssembly.compileStreaming(new Response(body, { headers: { "Content-Type": "application/wasm" } }));
-  const compressed = handedOver
-    ? handedOver.then((gzipped) => compile(gunzip(new Response(gzipped).body)))
-    : fetchOk(new URL(runtime.wasm, RUNTIME), runtime.wasmIntegrity).then((r) => compile(gunzip(r.body)));
-  return compressed.catch(() => WebAssembly.compileStreaming(fetchOk(WASM)));
+  const gzipped = handedOver
+    ? handedOver.then((bytes) => new Response(bytes).body)
+    : fetchOk(new URL(runtime.wasm, RUNTIME), runtime.wasmIntegrity).then((r) => r.body);
+  return gzipped.then((body) => compile(gunzip(body)))
+    .catch(() => WebAssembly.compileStreaming(fetchOk(WASM)));
 }
 
 // Make Pyodide instantiate the module compiled above; its own fetch of the binary gets

@@ -42,7 +42,7 @@ function download(config) {
 function handOver(worker, downloads) {
   for (const [name, promise] of Object.entries(downloads)) {
     promise.then(
-      (value) => worker.postMessage({ type: "bytes", name, value }, value instanceof ArrayBuffer ? [value] : []),
+      (value) => worker.postMessage({ type: "bytes", name, value }, [value]),  // transferred, not copied
       () => worker.postMessage({ type: "bytes", name, error: true }),
     );
   }
