@@ -17,6 +17,7 @@ import checker.exceptions
 import checker.iso7064
 import checker.keyformat
 import checker.luhn
+import checker.web
 
 VECTORS_DIR = Path(__file__).parent / "vectors"
 _spec = importlib.util.spec_from_file_location("vector_compare", VECTORS_DIR / "compare.py")
@@ -87,7 +88,7 @@ def test_products_are_json_ready():
 
 
 @pytest.mark.parametrize(
-    "module", [checker, checker.diagnosis, checker.exceptions, checker.iso7064, checker.keyformat, checker.luhn]
+    "module", [checker, checker.diagnosis, checker.exceptions, checker.iso7064, checker.keyformat, checker.luhn, checker.web]
 )
 def test_doctests(module):
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)

@@ -6,8 +6,8 @@
 //
 // Pyodide's snapshot options are experimental; what works with 314.0.7 (see FIELD-NOTES):
 // load with `_makeSnapshot`, install the wheel with unpackArchive (not `packages:`, which
-// makes makeMemorySnapshot() fail), import the checker, answer once per language so its
-// data is loaded and cached, then snapshot. The snapshot holds memory, not files: the
+// makes makeMemorySnapshot() fail), import the checker and checker.web (what the worker
+// calls), answer once per language so everything is loaded and cached, then snapshot. The snapshot holds memory, not files: the
 // worker unpacks the wheel again after restoring it.
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -29,10 +29,10 @@ const pyodide = await loadPyodide({
 });
 pyodide.unpackArchive(new Uint8Array(await readFile(wheel)), "wheel");
 pyodide.runPython(`
-import json
 import checker
+import checker.web
 for _lang in ("ja", "en"):
-    checker.diagnose("S6AB1-00000-00000-00000-0000O", lang=_lang, expect=None)
+    checker.web.check_json("S6AB1-00000-00000-00000-0000O", _lang, None)
     checker.products()
 del _lang
 `);

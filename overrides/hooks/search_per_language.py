@@ -57,6 +57,9 @@ def on_post_page(output, page, config):
         # Material's worker, run by ours, which splits Japanese queries into words.
         folder, material = posixpath.split(app["search"])
         app["search"] = f"{posixpath.join(folder, SEGMENTER)}?material={material}"
+        if page.meta.get("key_checker"):
+            # Two cores are few: the index is built once the checker's runtime has started.
+            app["search"] += "&after=key-checker"
         return match.group(1) + json.dumps(app, ensure_ascii=False) + match.group(3)
 
     output, count = CONFIG_SCRIPT.subn(configure, output, count=1)

@@ -41,7 +41,7 @@ pyodide.globals.set("COMPARE_SOURCE", readFileSync(args.compare, "utf-8"));
 const report = JSON.parse(
   await pyodide.runPythonAsync(`
 import doctest, json, sys, types
-import checker, checker.diagnosis, checker.exceptions, checker.iso7064, checker.keyformat, checker.luhn
+import checker, checker.diagnosis, checker.exceptions, checker.iso7064, checker.keyformat, checker.luhn, checker.web
 
 compare = types.ModuleType("vector_compare")
 exec(compile(COMPARE_SOURCE, "compare.py", "exec"), compare.__dict__)
@@ -56,7 +56,7 @@ for vector in vectors:
         failures.append({"id": vector["id"], "problems": problems})
 
 doctests = {"attempted": 0, "failed": 0}
-for module in (checker, checker.diagnosis, checker.exceptions, checker.iso7064, checker.keyformat, checker.luhn):
+for module in (checker, checker.diagnosis, checker.exceptions, checker.iso7064, checker.keyformat, checker.luhn, checker.web):
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS, report=False)
     doctests["attempted"] += result.attempted
     doctests["failed"] += result.failed

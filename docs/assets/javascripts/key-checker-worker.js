@@ -1,8 +1,8 @@
 // The key checker's Web Worker (a module worker): it owns Pyodide and the checker.
 //
-// Messages are plain objects. In: {id: 0, type: "init", mode: "snapshot"|"plain", runtime},
-// in the snapshot mode {type: "bytes", name, ...} (below), then {id, type: "check", text,
-// lang, expect}. Out: {type: "ready", mode, ms} or
+// Messages are plain objects. In: {type: "init", mode: "snapshot"|"plain", runtime, port}
+// (the port only in the snapshot mode: see below), then {id, type: "check", text, lang,
+// expect}. Out: {type: "ready", mode, ms} or
 // {type: "failed", mode, error}, then {id, type: "result", result} or {id, type: "error",
 // error}. Errors travel as data ({kind: "python"|"js", name}); no message text that
 // could quote the key ever leaves this worker, and nothing is logged.
@@ -10,9 +10,10 @@
 // Two ways to start:
 // - "snapshot": the memory snapshot made at build time (tools/make_snapshot.mjs) with the
 //   checker already imported, in a sparse container (no zero pages), gzipped. The page
-//   fetches it and the gzipped binary with their SRI hashes and hands the bytes over;
-//   this worker sets Pyodide up meanwhile, then inflates (DecompressionStream) and
-//   compiles them here, off the page's thread.
+//   fetches it and the gzipped binary with their SRI hashes
+//   (overrides/partials/key-checker-start.js); a second worker, key-checker-unpacker.js,
+//   inflates both and compiles the binary on the other core, and hands them over through
+//   `port` while this one imports and sets Pyodide up.
 // - "plain": loadPyodide({lockFileURL, packages}), which checks the wheel's sha256
 //   from the lock file. The page falls back to it, in a fresh worker, on any failure.
 
@@ -20,45 +21,23 @@ const RUNTIME = new URL("../pyodide/", import.meta.url);
 const WASM = new URL("pyodide.asm.wasm", RUNTIME).href;
 const LOAD_TIMEOUT_MS = 60000;
 
-// Glue between the page and checker.diagnose: the result as JSON, plus the positions
-// (in the compact key) of the characters the checker changed, so the widget can mark them.
-const GLUE = `
-import json
-import unicodedata
-
-import checker
-
-
-def _corrected(text, result):
-    normalized = result.get("normalized")
-    if not normalized:
-        return []
-    compact = normalized.replace("-", "")
-    kept = []
-    for ch in text:
-        folded = unicodedata.normalize("NFKC", ch)
-        kept.extend((c, folded != ch) for c in folded if c.isascii() and c.isalnum())
-    if len(kept) != len(compact):
-        return sorted({f["position"] for f in result["findings"]
-                       if f["code"] == "confusable" and isinstance(f["position"], int)})
-    return [i for i, (c, changed) in enumerate(kept) if changed or c.upper() != compact[i]]
-
-
-def key_checker_check(text, lang, expect):
-    result = checker.diagnose(text, lang=lang, expect=expect or None)
-    result["corrected"] = _corrected(text, result)
-    return json.dumps(result, ensure_ascii=False)
-`;
+// Pyodide's two modules, imported at once: the page's "init" message reaches a new worker
+// only once the page's thread gets to it (50 ms and more while the page loads).
+const modules = Promise.all([
+  import(new URL("pyodide.mjs", RUNTIME).href),
+  import(new URL("pyodide.asm.mjs", RUNTIME).href),
+]);
+modules.catch(() => {});
 
 let checkFunction = null;
 let afterReady = null; // work that can wait until the page has heard "ready"
 let wasmFailure = null; // rejects when the WebAssembly binary cannot be had
 
-// The snapshot start's downloads, made by the page (key-checker.js): it sends {type:
-// "bytes", name, value}, the gzipped bytes of the snapshot or of the WebAssembly binary
-// (an ArrayBuffer, transferred), or {type: "bytes", name, error: true}.
+// What key-checker-unpacker.js hands over: {type: "unpacked", name: "wasm", value} (a
+// compiled WebAssembly.Module), {type: "unpacked", name: "snapshot", value} (the inflated
+// sparse container, an ArrayBuffer) or {type: "unpacked", name, error: true}.
 const handed = {};
-function fromPage(name) {
+function unpacked(name) {
   if (!handed[name]) {
     const slot = {};
     slot.promise = new Promise((resolve, reject) => Object.assign(slot, { resolve, reject }));
@@ -80,15 +59,13 @@ function gunzip(body) {
 }
 
 // The WebAssembly binary, compiled as soon as its bytes are here, not when loadPyodide
-// gets to it (after the snapshot): from the gzipped copy (3.5 MB, SRI-checked) that the
-// page downloaded (the snapshot start) or that this worker fetches, else the plain file.
-function compileWasm(runtime, handedOver) {
-  const compile = (body) => WebAssembly.compileStreaming(new Response(body, { headers: { "Content-Type": "application/wasm" } }));
-  const gzipped = handedOver
-    ? handedOver.then((bytes) => new Response(bytes).body)
-    : fetchOk(new URL(runtime.wasm, RUNTIME), runtime.wasmIntegrity).then((r) => r.body);
-  return gzipped.then((body) => compile(gunzip(body)))
-    .catch(() => WebAssembly.compileStreaming(fetchOk(WASM)));
+// gets to it: by the unpacker (the snapshot start) or here from the gzipped copy (3.5 MB,
+// SRI-checked), else from the plain file.
+function compileWasm(runtime, compiled) {
+  const module = compiled || fetchOk(new URL(runtime.wasm, RUNTIME), runtime.wasmIntegrity)
+    .then((r) => WebAssembly.compileStreaming(
+      new Response(gunzip(r.body), { headers: { "Content-Type": "application/wasm" } })));
+  return module.catch(() => WebAssembly.compileStreaming(fetchOk(WASM)));
 }
 
 // Make Pyodide instantiate the module compiled above; its own fetch of the binary gets
@@ -114,9 +91,8 @@ function usePrecompiledWasm(module) {
 }
 
 // The snapshot travels as a sparse container (tools/snapshot_container.py), gzipped:
-// half of Pyodide's memory is zero pages, which are then never inflated. The page
-// downloads it and hands it over, it is inflated here; decodeSparse rebuilds the exact original bytes into `out` (zero-filled, the
-// snapshot's length). Layout, little-endian: magic (8 bytes), raw length (u64), page
+// half of Pyodide's memory is zero pages, which are then never inflated. decodeSparse
+// rebuilds the exact original bytes into `out` (zero-filled, the snapshot's length). Layout, little-endian: magic (8 bytes), raw length (u64), page
 // size (u32), page count (u32), a bitmap of the non-zero pages (bit i & 7 of byte
 // i >> 3), then those pages in order (the last one may be short).
 const SPARSE_MAGIC = "PYSNAPZ1";
@@ -145,8 +121,7 @@ function decodeSparse(bytes, out) {
 // dependency) until they are in, before the snapshot is restored from that memory.
 function snapshotDownloads(runtime) {
   const memory = new Uint8Array(runtime.snapshotBytes);
-  const filled = fromPage("snapshot").promise
-    .then((gzipped) => new Response(gunzip(new Response(gzipped).body)).arrayBuffer())
+  const filled = unpacked("snapshot").promise
     .then((buffer) => { decodeSparse(new Uint8Array(buffer), memory); });
   const wheel = fetchOk(new URL(runtime.wheel, RUNTIME), runtime.wheelIntegrity).then((r) => r.arrayBuffer());
   filled.catch(() => {});
@@ -184,16 +159,22 @@ async function loadPlain(loadPyodide, runtime, _downloads, createPyodideModule) 
   });
 }
 
-async function start(mode, runtime) {
+async function start(mode, runtime, port) {
   const started = performance.now();
   const snapshotMode = mode === "snapshot";
-  usePrecompiledWasm(compileWasm(runtime, snapshotMode ? fromPage("wasm").promise : null));
+  if (snapshotMode) {
+    if (!port) throw new Error("the snapshot start needs the unpacker's port");
+    port.onmessage = ({ data }) => {
+      const slot = unpacked(data.name);
+      if (data.error) slot.reject(new Error(`the unpacker could not unpack ${data.name}`));
+      else slot.resolve(data.value);
+    };
+  }
+  usePrecompiledWasm(compileWasm(runtime, snapshotMode ? unpacked("wasm").promise : null));
   const downloads = snapshotMode ? snapshotDownloads(runtime) : null;
-  // Both modules at once: loadPyodide would import pyodide.asm.mjs only after pyodide.mjs.
-  const [{ loadPyodide }, { default: createPyodideModule }] = await Promise.all([
-    import(new URL("pyodide.mjs", RUNTIME).href),
-    import(new URL("pyodide.asm.mjs", RUNTIME).href),
-  ]);
+  // Both modules, imported together (loadPyodide would import pyodide.asm.mjs only after
+  // pyodide.mjs) as soon as this worker started.
+  const [{ loadPyodide }, { default: createPyodideModule }] = await modules;
   const load = snapshotMode ? loadSnapshot : loadPlain;
   let timer;
   const timeout = new Promise((_, reject) => {
@@ -201,8 +182,9 @@ async function start(mode, runtime) {
   });
   try {
     const pyodide = await Promise.race([load(loadPyodide, runtime, downloads, createPyodideModule), wasmFailure, timeout]);
-    pyodide.runPython(GLUE);
-    checkFunction = pyodide.globals.get("key_checker_check");
+    // checker.web.check_json: diagnose() plus the corrected positions, as JSON text. The
+    // snapshot was taken with it imported; the plain start imports it from the wheel.
+    checkFunction = pyodide.pyimport("checker.web").check_json;
     // Prove it answers before saying so (a snapshot that restored but cannot check fails here).
     JSON.parse(checkFunction("", "en", null));
   } finally {
@@ -217,13 +199,9 @@ function describe(error) {
 }
 
 self.onmessage = async ({ data }) => {
-  if (data.type === "bytes") {
-    const slot = fromPage(data.name);
-    if (data.value) slot.resolve(data.value);
-    else slot.reject(new Error(`the page could not fetch ${data.name}`));
-  } else if (data.type === "init") {
+  if (data.type === "init") {
     try {
-      const ms = await start(data.mode, data.runtime);
+      const ms = await start(data.mode, data.runtime, data.port);
       self.postMessage({ type: "ready", mode: data.mode, ms });
       if (afterReady) await afterReady().catch(() => {});
     } catch (error) {

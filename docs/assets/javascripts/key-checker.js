@@ -1,19 +1,21 @@
 // The key-checker widget (overrides/partials/key-checker.html) on the page side.
 //
-// One module Web Worker (key-checker-worker.js) per page owns Pyodide; this module starts
-// it at once, exports `check(text, options)` and renders results with textContent only.
+// One module Web Worker (key-checker-worker.js) per page owns Pyodide. The snapshot start
+// is begun by a small script inlined in <head> (overrides/partials/key-checker-start.js,
+// `keyCheckerStarter`); this module takes it over, falls back to the plain load, exports
+// `check(text, options)` and renders results with textContent only.
 // State is in the DOM: the widget's data-state="loading|ready|error", the result region's
 // data-valid="true|false". Every text comes from the page (the widget's JSON block).
 // The key is never logged, stored, put in a URL or sent anywhere: it only goes to the worker.
 
 const WORKER_URL = new URL("./key-checker-worker.js", import.meta.url);
-const RUNTIME_URL = new URL("../pyodide/", import.meta.url);
 const DEBOUNCE_MS = 150;
 
 // --- the runtime: one worker, snapshot first, plain load as the fallback -----------------
 
 const runtime = {
   worker: null,
+  unpacker: null, // key-checker-unpacker.js, in the snapshot start
   state: "loading", // loading | ready | error
   mode: null, // snapshot | plain, once ready
   readyMs: null,
@@ -24,42 +26,39 @@ const runtime = {
   config: null,
 };
 
-// The snapshot start's two big files, the snapshot and the WebAssembly binary (gzipped),
-// are fetched here with their SRI hashes as the worker is created: the worker and
-// Pyodide's loader would ask for them only after their own modules (~0.3 s later, behind
-// HTTP/1.1's six connections). Only the download happens here: the gzipped bytes are
-// transferred (not copied) to the worker, which inflates and compiles them. Inflating on
-// this thread blocked the page for 0.5 s and more (Lighthouse: performance 80).
-function download(config) {
-  const get = async (file, integrity) => {
-    const response = await fetch(new URL(file, RUNTIME_URL), { integrity });
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    return response.arrayBuffer();
-  };
-  return { wasm: get(config.wasm, config.wasmIntegrity), snapshot: get(config.snapshot, config.snapshotIntegrity) };
-}
-
-function handOver(worker, downloads) {
-  for (const [name, promise] of Object.entries(downloads)) {
-    promise.then(
-      (value) => worker.postMessage({ type: "bytes", name, value }, [value]),  // transferred, not copied
-      () => worker.postMessage({ type: "bytes", name, error: true }),
-    );
-  }
-}
-
 function setState(state) {
   runtime.state = state;
+  // The search worker holds its index build back on this page until the runtime has
+  // started (docs/assets/javascripts/workers/search-segmenter.js).
+  if (state !== "loading") new BroadcastChannel("key-checker").postMessage(state);
   for (const listener of runtime.listeners) listener(state);
 }
 
-function spawn(mode) {
+function stopWorkers() {
   if (runtime.worker) runtime.worker.terminate();
+  if (runtime.unpacker) runtime.unpacker.terminate();
+  runtime.worker = runtime.unpacker = null;
+}
+
+// The snapshot start: the one the inlined starter began with the page, else a new one.
+function snapshotStart() {
+  const starter = self.keyCheckerStarter;
+  if (!starter) return null;
+  const started = starter.first || starter.start();
+  starter.first = null;
+  return started;
+}
+
+function spawn(mode) {
+  stopWorkers();
   for (const { reject } of runtime.pending.values()) reject(new Error("restarted"));
   runtime.pending.clear();
-  const worker = new Worker(WORKER_URL, { type: "module" });
+  const started = mode === "snapshot" ? snapshotStart() : null;
+  if (mode === "snapshot" && !started) return spawn("plain");
+  const worker = started ? started.worker : new Worker(WORKER_URL, { type: "module" });
   runtime.worker = worker;
-  worker.onmessage = ({ data }) => {
+  runtime.unpacker = started && started.unpacker;
+  const onmessage = ({ data }) => {
     if (worker !== runtime.worker) return;
     if (data.type === "ready") {
       runtime.mode = data.mode;
@@ -85,14 +84,16 @@ function spawn(mode) {
     if (mode === "snapshot") spawn("plain");
     else fail();
   };
-  worker.postMessage({ id: 0, type: "init", mode, runtime: runtime.config });
-  // After the worker: its script then gets a connection before the big downloads do.
-  if (mode === "snapshot") handOver(worker, download(runtime.config));
+  worker.onmessage = onmessage;
+  if (started) {
+    for (const data of started.messages.splice(0)) onmessage({ data }); // heard before this module ran
+  } else {
+    worker.postMessage({ type: "init", mode, runtime: runtime.config });
+  }
 }
 
 function fail() {
-  if (runtime.worker) runtime.worker.terminate();
-  runtime.worker = null;
+  stopWorkers();
   for (const job of runtime.waiting.splice(0)) job.reject(new Error("runtime unavailable"));
   setState("error");
 }

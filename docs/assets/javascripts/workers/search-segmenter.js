@@ -19,6 +19,30 @@ function segment(query) {
   }).trim();
 }
 
+// On pages with the key checker (?after=key-checker) every message waits until the page
+// says the checker's runtime has started (or failed), at most HOLD_MS: building the index
+// takes 0.2 s of CPU, which the runtime's start needs more on a machine with two cores.
+const HOLD_MS = 4000;
+if (new URL(self.location.href).searchParams.get("after") === "key-checker") {
+  let held = [];
+  const channel = new BroadcastChannel("key-checker");
+  const release = () => {
+    if (!held) return;
+    const messages = held;
+    held = null;
+    channel.close();
+    clearTimeout(timer);
+    for (const data of messages) self.dispatchEvent(new MessageEvent("message", { data }));
+  };
+  const timer = setTimeout(release, HOLD_MS);
+  channel.onmessage = release;
+  self.addEventListener("message", (event) => {
+    if (!held) return;
+    event.stopImmediatePropagation();
+    held.push(event.data);
+  });
+}
+
 // Registered before Material's listener, so it runs first and can rewrite the message.
 self.addEventListener("message", ({ data }) => {
   if (data && data.type === QUERY && typeof data.data === "string") data.data = segment(data.data);
