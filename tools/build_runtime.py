@@ -7,9 +7,11 @@
    ``pyodide lockfile add-wheels``; then keep only the entries the site ships (the
    checker and what it depends on), so the browser fetches 1 kB instead of 119 kB.
 3. Copy the Pyodide files the browser needs, from ``node_modules/pyodide``.
-4. Make a memory snapshot under Node from exactly those files (tools/make_snapshot.mjs).
-5. Pack the snapshot into a sparse container without its zero pages
-   (tools/snapshot_container.py; checked to decode to the same bytes), gzip it and the
+4. Make a memory snapshot under Node from exactly those files (tools/make_snapshot.mjs),
+   and record the memory of a fresh instance as the worker sees it before restoring.
+5. Pack the snapshot into a container without its zero pages and without the pages the
+   fresh memory already holds (tools/snapshot_container.py; checked to decode to the
+   same bytes), gzip it and the
    WebAssembly binary (the browser inflates them with
    ``DecompressionStream``: a static host may not compress them) and write
    ``manifest.json``: file names, sizes and SRI hashes, read by the site's hook.
@@ -122,11 +124,15 @@ def main():
 
         snapshot = work / "snapshot.bin"
         products = work / "products.json"
-        run(args.node, ROOT / "tools" / "make_snapshot.mjs", files, files / wheel.name, snapshot, products)
+        initial = work / "initial-memory.bin"
+        run(args.node, ROOT / "tools" / "make_snapshot.mjs", files, files / wheel.name, snapshot, products, initial)
         raw = snapshot.read_bytes()
-        container = snapshot_container.encode(raw)
-        if snapshot_container.decode(container) != raw:
-            sys.exit("build_runtime: the sparse snapshot container does not decode to the snapshot")
+        fresh = initial.read_bytes()
+        memory_offset = len(raw) - len(fresh)  # Pyodide's header, then the memory
+        container = snapshot_container.encode(raw, fresh, memory_offset)
+        if snapshot_container.decode(container, fresh) != raw:
+            sys.exit("build_runtime: the snapshot container does not decode to the snapshot")
+        gzip_file(initial, staging / "fresh-memory.bin.gz")  # for the tests; not published
         sparse = work / "snapshot.sparse"
         sparse.write_bytes(container)
         gzip_file(sparse, files / "snapshot.bin.gz")
@@ -139,7 +145,7 @@ def main():
             "wheel": {"file": wheel.name, "sha256": entry["sha256"], "integrity": sri(files / wheel.name)},
             "snapshot": {"file": "snapshot.bin.gz", "integrity": sri(files / "snapshot.bin.gz"),
                          "bytes": (files / "snapshot.bin.gz").stat().st_size,
-                         "raw_bytes": snapshot.stat().st_size, "format": "sparse-pages-1",
+                         "raw_bytes": snapshot.stat().st_size, "format": "sparse-pages-2",
                          "container_bytes": len(container)},
             "wasm": {"file": "pyodide.asm.wasm.gz", "integrity": sri(files / "pyodide.asm.wasm.gz"),
                      "bytes": (files / "pyodide.asm.wasm.gz").stat().st_size},

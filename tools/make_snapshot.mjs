@@ -1,8 +1,10 @@
 // Memory snapshot of the browser runtime, made under Node from the exact files the site ships.
 //
-// Usage: node tools/make_snapshot.mjs RUNTIME_DIR WHEEL OUT PRODUCTS_JSON
+// Usage: node tools/make_snapshot.mjs RUNTIME_DIR WHEEL OUT PRODUCTS_JSON INITIAL_MEMORY
 // (PRODUCTS_JSON receives checker.products() as the shipped wheel answers it, for the
-// widget's product choice.)
+// widget's product choice. INITIAL_MEMORY receives the memory of a fresh instance as the
+// worker sees it when it restores the snapshot: tools/snapshot_container.py leaves out
+// the pages the snapshot shares with it.)
 //
 // Pyodide's snapshot options are experimental; what works with 314.0.7 (see FIELD-NOTES):
 // load with `_makeSnapshot`, install the wheel with unpackArchive (not `packages:`, which
@@ -13,11 +15,20 @@ import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 
-const [runtimeDir, wheel, out, productsOut] = process.argv.slice(2);
-if (!runtimeDir || !wheel || !out || !productsOut) {
-  console.error("usage: node tools/make_snapshot.mjs RUNTIME_DIR WHEEL OUT PRODUCTS_JSON");
+const [runtimeDir, wheel, out, productsOut, initialOut] = process.argv.slice(2);
+if (!runtimeDir || !wheel || !out || !productsOut || !initialOut) {
+  console.error("usage: node tools/make_snapshot.mjs RUNTIME_DIR WHEEL OUT PRODUCTS_JSON INITIAL_MEMORY");
   process.exit(2);
 }
+
+// The instance's memory (an export of Pyodide's module), for the fresh-memory record below.
+let instanceMemory = null;
+const instantiate = WebAssembly.instantiate;
+WebAssembly.instantiate = async (...args) => {
+  const result = await instantiate.apply(WebAssembly, args);
+  instanceMemory = (result.instance || result).exports.memory;
+  return result;
+};
 const indexURL = path.resolve(runtimeDir) + path.sep;
 const { loadPyodide } = await import(pathToFileURL(path.join(indexURL, "pyodide.mjs")).href);
 
@@ -43,3 +54,18 @@ await writeFile(productsOut, products);
 console.log(`checker imported from ${where}`);
 await writeFile(out, snapshot);
 console.log(`snapshot: ${out} (${(snapshot.length / 1e6).toFixed(1)} MB)`);
+
+// Restore it as the worker does and record the fresh memory at the moment the worker
+// fills the snapshot in (its fsInit hook): after instantiation, before the restore.
+let initial = null;
+const restored = await loadPyodide({
+  indexURL,
+  lockFileURL: path.join(indexURL, "pyodide-lock.json"),
+  _loadSnapshot: snapshot,
+  fsInit: () => { initial = new Uint8Array(instanceMemory.buffer).slice(); },
+  stdout: () => {},
+});
+if (!initial) throw new Error("fsInit never ran: cannot record the fresh memory");
+restored.runPython("import checker.web; checker.web.check_json('', 'en', None)");
+await writeFile(initialOut, initial);
+console.log(`fresh memory: ${initialOut} (${(initial.length / 1e6).toFixed(1)} MB)`);

@@ -32,6 +32,7 @@ modules.catch(() => {});
 let checkFunction = null;
 let afterReady = null; // work that can wait until the page has heard "ready"
 let wasmFailure = null; // rejects when the WebAssembly binary cannot be had
+let instanceMemory = null; // the instance's WebAssembly.Memory, once instantiated
 
 // What key-checker-unpacker.js hands over: {type: "unpacked", name: "wasm", value} (a
 // compiled WebAssembly.Module), {type: "unpacked", name: "snapshot", value} (the inflated
@@ -86,61 +87,93 @@ function usePrecompiledWasm(module) {
   WebAssembly.instantiateStreaming = async (source, imports) => {
     if (!(await source)[STAND_IN]) return instantiateStreaming(source, imports);
     const compiled = await module;
-    return { module: compiled, instance: await WebAssembly.instantiate(compiled, imports) };
+    const instance = await WebAssembly.instantiate(compiled, imports);
+    instanceMemory = instance.exports.memory;
+    return { module: compiled, instance };
   };
 }
 
-// The snapshot travels as a sparse container (tools/snapshot_container.py), gzipped:
-// half of Pyodide's memory is zero pages, which are then never inflated. decodeSparse
-// rebuilds the exact original bytes into `out` (zero-filled, the snapshot's length). Layout, little-endian: magic (8 bytes), raw length (u64), page
-// size (u32), page count (u32), a bitmap of the non-zero pages (bit i & 7 of byte
-// i >> 3), then those pages in order (the last one may be short).
-const SPARSE_MAGIC = "PYSNAPZ1";
+// The snapshot travels in a container (tools/snapshot_container.py, which documents the
+// layout), gzipped: its zero pages are left out, and so are the pages a fresh instance's
+// memory already holds (its data segments), copied here from `fresh` (that memory, as
+// Pyodide calls fsInit: instantiated, not yet restored). decodeSnapshot rebuilds the exact
+// original bytes into `out` (zero-filled, the snapshot's length); a checksum of the copied
+// pages proves `fresh` is the memory the container was made against.
+const CONTAINER_MAGIC = "PYSNAPZ2";
+const HEADER_BYTES = 32;
+const [ZERO, STORED, INITIAL] = [0, 1, 2];
 
-function decodeSparse(bytes, out) {
+function checksum(words, h) {
+  for (let i = 0; i < words.length; i++) h = (Math.imul(h ^ words[i], 0x9e3779b1) + 1) >>> 0;
+  return h;
+}
+
+function decodeSnapshot(bytes, out, fresh) {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (bytes.length < 24 || String.fromCharCode(...bytes.subarray(0, 8)) !== SPARSE_MAGIC) throw new Error("not a sparse snapshot");
+  if (bytes.length < HEADER_BYTES || String.fromCharCode(...bytes.subarray(0, 8)) !== CONTAINER_MAGIC) throw new Error("not a snapshot container");
   const rawLength = Number(view.getBigUint64(8, true));
   const pageSize = view.getUint32(16, true);
   const pages = view.getUint32(20, true);
-  if (rawLength !== out.length || !pageSize || pages !== Math.ceil(rawLength / pageSize)) throw new Error("bad sparse header");
-  const bitmap = bytes.subarray(24, 24 + Math.ceil(pages / 8));
-  let offset = 24 + bitmap.length;
+  const memoryOffset = view.getUint32(24, true);
+  const expected = view.getUint32(28, true);
+  if (rawLength !== out.length || !pageSize || pageSize % 4 || pages !== Math.ceil(rawLength / pageSize)) throw new Error("bad container header");
+  const kinds = bytes.subarray(HEADER_BYTES, HEADER_BYTES + Math.ceil(pages / 4));
+  let offset = HEADER_BYTES + kinds.length;
+  let sum = 0;
   for (let i = 0; i < pages; i++) {
-    if (!(bitmap[i >> 3] & (1 << (i & 7)))) continue;
-    const length = Math.min(pageSize, rawLength - i * pageSize);
-    if (offset + length > bytes.length) throw new Error("sparse snapshot too short");
-    out.set(bytes.subarray(offset, offset + length), i * pageSize);
-    offset += length;
+    const kind = (kinds[i >> 2] >> (2 * (i & 3))) & 3;
+    const start = i * pageSize;
+    const length = Math.min(pageSize, rawLength - start);
+    if (kind === STORED) {
+      if (offset + length > bytes.length) throw new Error("container too short");
+      out.set(bytes.subarray(offset, offset + length), start);
+      offset += length;
+    } else if (kind === INITIAL) {
+      const source = start - memoryOffset;
+      if (length !== pageSize || source < 0 || source + pageSize > fresh.length) throw new Error("copied page outside the fresh memory");
+      out.set(fresh.subarray(source, source + pageSize), start);
+      sum = checksum(new Uint32Array(out.buffer, out.byteOffset + start, pageSize / 4), sum);
+    } else if (kind !== ZERO) {
+      throw new Error("bad page kind");
+    }
   }
-  if (offset !== bytes.length) throw new Error("sparse snapshot too long");
+  if (offset !== bytes.length) throw new Error("container too long");
+  if (sum !== expected) throw new Error("the fresh memory is not the one the container was made against");
 }
 
 // loadPyodide gets the snapshot's (still empty) memory at once, so it compiles and sets
-// up the runtime while the bytes arrive; fsInit holds it back (an Emscripten run
-// dependency) until they are in, before the snapshot is restored from that memory.
+// up the runtime while the bytes arrive; fsInit (an Emscripten run dependency, called
+// after instantiation, before the restore) fills that memory in once they are here.
 function snapshotDownloads(runtime) {
   const memory = new Uint8Array(runtime.snapshotBytes);
-  const filled = unpacked("snapshot").promise
-    .then((buffer) => { decodeSparse(new Uint8Array(buffer), memory); });
+  const container = unpacked("snapshot").promise;
+  let fill;
+  const filled = new Promise((resolve, reject) => {
+    fill = () => container.then((buffer) => {
+      decodeSnapshot(new Uint8Array(buffer), memory, new Uint8Array(instanceMemory.buffer));
+    }).then(resolve, reject);
+  });
   const wheel = fetchOk(new URL(runtime.wheel, RUNTIME), runtime.wheelIntegrity).then((r) => r.arrayBuffer());
   filled.catch(() => {});
   wheel.catch(() => {});
-  return { memory, filled, wheel };
+  return { memory, container, fill, filled, wheel };
 }
 
-async function loadSnapshot(loadPyodide, runtime, { memory, filled, wheel }, createPyodideModule) {
-  // A snapshot that fails its SRI check or does not unpack ends this start at once
+async function loadSnapshot(loadPyodide, runtime, { memory, container, fill, filled, wheel }, createPyodideModule) {
+  // A snapshot that fails its SRI check or does not decode ends this start at once
   // (then the page falls back to the plain load).
   const pyodide = await Promise.race([
     loadPyodide({
       indexURL: RUNTIME.href,
       lockFileURL: new URL("pyodide-lock.json", RUNTIME).href,
       _loadSnapshot: memory,
-      fsInit: () => filled.catch(() => new Promise(() => {})),
+      fsInit: () => {
+        fill();
+        return filled.catch(() => new Promise(() => {}));
+      },
       createPyodideModule,
     }),
-    filled.then(() => new Promise(() => {})),
+    Promise.all([container, filled]).then(() => new Promise(() => {})),
   ]);
   // The snapshot holds memory, not files: put the package's files back where the
   // snapshot's import found them, for anything it reads later. The checker's code and
