@@ -9,6 +9,7 @@ import re
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -201,8 +202,12 @@ def test_the_key_never_leaves_the_page(site, browser):
     assert len(seen) > 5, seen  # the listeners did see the traffic
 
 
+def is_wasm(url):
+    return urlsplit(url).path.endswith((".wasm", ".wasm.gz"))
+
+
 def test_blocked_wasm_gives_the_error_state_and_retry_recovers(site, page):
-    page.context.route("**/*.wasm*", lambda route: route.abort())
+    page.context.route(is_wasm, lambda route: route.abort())
     page.goto(site.page_url("ja", "checker/"))
     assert wait_for_state(page, "error", "ready") == "error"
     assert page.is_visible(".key-checker__retry")
@@ -211,9 +216,17 @@ def test_blocked_wasm_gives_the_error_state_and_retry_recovers(site, page):
     assert site.page_url("ja", "entering-keys/#key-format") in manual
     assert not page.is_visible(".key-checker__loading")
 
-    page.context.unroute("**/*.wasm*")
+    page.context.unroute(is_wasm)
     page.click(".key-checker__retry")
     assert wait_for_state(page, "ready", "error") == "ready"
+    assert enter(page, KEY)["valid"]
+
+
+def test_an_unpacker_that_does_not_load_falls_back_to_the_plain_load(site, page):
+    page.context.route("**/key-checker-unpacker.js*", lambda route: route.abort())
+    page.goto(site.page_url("ja", "checker/"))
+    assert wait_for_state(page, "ready", "error") == "ready"
+    assert runtime_status(page, site)["mode"] == "plain"
     assert enter(page, KEY)["valid"]
 
 
@@ -327,3 +340,38 @@ def test_unknown_marker_and_missing_runtime_stop_the_build(monkeypatch, tmp_path
     monkeypatch.setattr(hook, "MANIFEST", Path(tmp_path / "missing.json"))
     with pytest.raises(PluginError, match="make runtime"):
         hook.on_config({})
+
+
+# Material's search worker holds its index build back on pages with the widget until the
+# checker has started (docs/assets/javascripts/workers/search-segmenter.js, at most 4 s):
+# both share two cores while the page starts.
+
+def test_the_checker_tells_the_search_worker_when_it_has_started(site, page):
+    page.add_init_script("""
+        window.__heard = [];
+        new BroadcastChannel("key-checker").onmessage = ({ data }) => window.__heard.push(data);
+    """)
+    page.goto(site.page_url("en", "checker/"))
+    wait_for_state(page, "ready")
+    deadline = time.monotonic() + 5
+    while not page.evaluate("window.__heard.length") and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
+    assert page.evaluate("window.__heard") == ["ready"]
+    config = json.loads(page.text_content("#__config"))
+    assert "after=key-checker" in config["search"]
+
+
+def test_search_on_a_checker_page_waits_for_the_checker_then_answers(site, page):
+    from test_site_browser import SEARCHES, search
+
+    held = []
+    page.context.route("**/snapshot.bin.gz*", lambda route: held.append(route))  # never answered: the checker keeps loading
+    page.goto(site.page_url("en", "checker/"))
+    assert search(page, SEARCHES["en"][0], timeout=1.5) == []  # held back
+    assert widget_state(page) == "loading"
+    assert search(page, SEARCHES["en"][0], timeout=10), "the search index was never built"
+
+
+def test_pages_without_the_widget_do_not_hold_search_back(site, page):
+    page.goto(site.page_url("en", "troubleshooting/"))
+    assert "after=key-checker" not in json.loads(page.text_content("#__config"))["search"]

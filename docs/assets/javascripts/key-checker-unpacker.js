@@ -1,39 +1,53 @@
-// The key checker's second worker: it unpacks what the snapshot start downloads, on the
-// other core, while key-checker-worker.js imports and sets Pyodide up.
+// The key checker's second worker: it downloads and unpacks the snapshot start's two big
+// files, on the other core, while key-checker-worker.js imports and sets Pyodide up.
+// Downloading here, not on the page, keeps the page's thread free (their SRI hashes
+// checked and bodies read there counted in Lighthouse's total blocking time).
 //
-// In (from the page, overrides/partials/key-checker-start.js): {type: "port", port} first,
-// then {type: "bytes", name: "wasm"|"snapshot", value} (gzipped, SRI-checked, transferred)
-// or {type: "bytes", name, error: true}. Out, on the port (to key-checker-worker.js):
-// {type: "unpacked", name: "wasm", value: WebAssembly.Module}, {type: "unpacked", name:
-// "snapshot", value: ArrayBuffer} (the inflated sparse container, transferred) or
-// {type: "unpacked", name, error: true}. It closes itself once both are handed on.
+// The files come in this worker's URL (overrides/partials/key-checker-start.js):
+// ?wasm=FILE&wasmIntegrity=SRI&snapshot=FILE&snapshotIntegrity=SRI (gzipped, in the
+// runtime folder); they download at once. In, from the page: {type: "port", port}, sent
+// once the page has started up: only then does the CPU work (inflating, compiling) begin.
+// Out, on the port (to key-checker-worker.js): {type: "unpacked", name: "wasm", value:
+// WebAssembly.Module}, {type: "unpacked", name: "snapshot", value: ArrayBuffer} (the
+// inflated container, transferred) or {type: "unpacked", name, error: true}. It closes
+// itself once both are handed on.
 
-let port = null;
-let left = 2;
+const RUNTIME = new URL("../pyodide/", self.location.href);
+const files = new URL(self.location.href).searchParams;
 
-function gunzip(bytes) {
+const portReady = new Promise((resolve) => {
+  self.onmessage = ({ data }) => {
+    if (data.type === "port") resolve(data.port);
+  };
+});
+
+async function download(name) {
+  const response = await fetch(new URL(files.get(name), RUNTIME), { integrity: files.get(`${name}Integrity`) });
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  return response;
+}
+
+function gunzip(response) {
   if (typeof DecompressionStream !== "function") throw new Error("no DecompressionStream");
-  return new Response(bytes).body.pipeThrough(new DecompressionStream("gzip"));
+  return response.body.pipeThrough(new DecompressionStream("gzip"));
 }
 
 const unpack = {
-  wasm: (bytes) => WebAssembly.compileStreaming(
-    new Response(gunzip(bytes), { headers: { "Content-Type": "application/wasm" } })),
-  snapshot: (bytes) => new Response(gunzip(bytes)).arrayBuffer(),
+  wasm: (response) => WebAssembly.compileStreaming(
+    new Response(gunzip(response), { headers: { "Content-Type": "application/wasm" } })),
+  snapshot: (response) => new Response(gunzip(response)).arrayBuffer(),
 };
 
-async function handOn(name, bytes) {
-  try {
-    if (!bytes || !unpack[name]) throw new Error(`nothing to unpack for ${name}`);
-    const value = await unpack[name](bytes);
-    port.postMessage({ type: "unpacked", name, value }, value instanceof ArrayBuffer ? [value] : []);
-  } catch {
-    port.postMessage({ type: "unpacked", name, error: true });
-  }
-  if (--left === 0) self.close();
+let left = 2;
+for (const name of ["wasm", "snapshot"]) {
+  const downloaded = download(name);
+  downloaded.catch(() => {});
+  portReady
+    .then((port) => downloaded
+      .then(unpack[name])
+      .then(
+        (value) => port.postMessage({ type: "unpacked", name, value }, value instanceof ArrayBuffer ? [value] : []),
+        () => port.postMessage({ type: "unpacked", name, error: true }),
+      ))
+    .finally(() => { if (--left === 0) self.close(); });
 }
-
-self.onmessage = ({ data }) => {
-  if (data.type === "port") port = data.port;
-  else if (data.type === "bytes" && port) handOn(data.name, data.error ? null : data.value);
-};

@@ -9,11 +9,12 @@
 //
 // Two ways to start:
 // - "snapshot": the memory snapshot made at build time (tools/make_snapshot.mjs) with the
-//   checker already imported, in a sparse container (no zero pages), gzipped. The page
-//   fetches it and the gzipped binary with their SRI hashes
-//   (overrides/partials/key-checker-start.js); a second worker, key-checker-unpacker.js,
-//   inflates both and compiles the binary on the other core, and hands them over through
-//   `port` while this one imports and sets Pyodide up.
+//   checker already imported, in a container without the pages that are zero or that a
+//   fresh instance already holds (tools/snapshot_container.py), gzipped. A second
+//   worker, key-checker-unpacker.js (overrides/partials/key-checker-start.js starts
+//   both), downloads it and the gzipped binary, inflates both, compiles the binary on
+//   the other core and hands them over through `port` while this one imports and sets
+//   Pyodide up.
 // - "plain": loadPyodide({lockFileURL, packages}), which checks the wheel's sha256
 //   from the lock file. The page falls back to it, in a fresh worker, on any failure.
 
@@ -21,8 +22,9 @@ const RUNTIME = new URL("../pyodide/", import.meta.url);
 const WASM = new URL("pyodide.asm.wasm", RUNTIME).href;
 const LOAD_TIMEOUT_MS = 60000;
 
-// Pyodide's two modules, imported at once: the page's "init" message reaches a new worker
-// only once the page's thread gets to it (50 ms and more while the page loads).
+// Pyodide's two modules, imported as soon as this worker runs, before "init" arrives: the
+// page's messages reach a new worker only once the page's thread gets to them (50 ms and
+// more while the page loads).
 const modules = Promise.all([
   import(new URL("pyodide.mjs", RUNTIME).href),
   import(new URL("pyodide.asm.mjs", RUNTIME).href),
@@ -36,7 +38,7 @@ let instanceMemory = null; // the instance's WebAssembly.Memory, once instantiat
 
 // What key-checker-unpacker.js hands over: {type: "unpacked", name: "wasm", value} (a
 // compiled WebAssembly.Module), {type: "unpacked", name: "snapshot", value} (the inflated
-// sparse container, an ArrayBuffer) or {type: "unpacked", name, error: true}.
+// container, an ArrayBuffer) or {type: "unpacked", name, error: true}.
 const handed = {};
 function unpacked(name) {
   if (!handed[name]) {

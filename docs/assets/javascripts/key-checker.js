@@ -55,9 +55,28 @@ function spawn(mode) {
   runtime.pending.clear();
   const started = mode === "snapshot" ? snapshotStart() : null;
   if (mode === "snapshot" && !started) return spawn("plain");
-  const worker = started ? started.worker : new Worker(WORKER_URL, { type: "module" });
-  runtime.worker = worker;
   runtime.unpacker = started && started.unpacker;
+  if (runtime.unpacker) {
+    const unpacker = runtime.unpacker;
+    unpacker.onerror = (event) => { // its script did not load or broke: no snapshot start then
+      event.preventDefault();
+      if (unpacker === runtime.unpacker) spawn("plain");
+    };
+  }
+  if (!started) {
+    const worker = new Worker(WORKER_URL, { type: "module" });
+    listen(worker, mode);
+    worker.postMessage({ type: "init", mode, runtime: runtime.config });
+  } else if (started.worker) {
+    listen(started.worker, mode, started.messages);
+  } else {
+    started.onworker = (worker) => listen(worker, mode, started.messages); // at DOMContentLoaded
+  }
+}
+
+// Take a worker over: `heard` holds what it said before this module listened.
+function listen(worker, mode, heard = []) {
+  runtime.worker = worker;
   const onmessage = ({ data }) => {
     if (worker !== runtime.worker) return;
     if (data.type === "ready") {
@@ -85,11 +104,7 @@ function spawn(mode) {
     else fail();
   };
   worker.onmessage = onmessage;
-  if (started) {
-    for (const data of started.messages.splice(0)) onmessage({ data }); // heard before this module ran
-  } else {
-    worker.postMessage({ type: "init", mode, runtime: runtime.config });
-  }
+  for (const data of heard.splice(0)) onmessage({ data });
 }
 
 function fail() {
