@@ -135,6 +135,19 @@ def test_corrected_characters_are_marked(site, page):
     assert shown["marked"] == ["1", "C"], shown
 
 
+def test_an_empty_box_is_answered_when_asked_and_cleared_while_typing(site, page):
+    page.goto(site.page_url("en", "checker/"))
+    wait_for_state(page, "ready")
+    shown = enter(page, "")  # Enter on an empty box: the checker says what to type
+    assert not shown["valid"] and shown["codes"] == ["empty"], shown
+    assert shown["messages"] == [f["message"] for f in checker.diagnose("", lang="en")["findings"]]
+    assert enter(page, KEY)["valid"]
+    page.fill(INPUT, "")  # emptied while typing: no nagging, the result goes away
+    page.wait_for_timeout(500)
+    assert page.evaluate("sel => document.querySelector(sel).dataset.valid", RESULT) is None
+    assert page.text_content(RESULT).strip() == ""
+
+
 def test_widget_on_the_entering_keys_page(site, page):
     page.goto(site.page_url("ja", "entering-keys/"))
     wait_for_state(page, "ready")

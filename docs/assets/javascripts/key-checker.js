@@ -183,7 +183,7 @@ class Widget {
 
     this.form.addEventListener("submit", (event) => {
       event.preventDefault(); // never a navigation: the key must not reach a URL
-      this.checkNow();
+      this.checkNow({ asked: true });
     });
     this.input.addEventListener("input", () => this.checkSoon());
     this.input.addEventListener("blur", () => this.checkNow());
@@ -209,12 +209,14 @@ class Widget {
     this.timer = setTimeout(() => this.checkNow(), DEBOUNCE_MS);
   }
 
-  async checkNow() {
+  // `asked`: the reader pressed Enter or the button. An empty box is then answered (the
+  // checker says what to type); emptied while typing, it just clears the result.
+  async checkNow({ asked = false } = {}) {
     clearTimeout(this.timer);
     const text = this.input.value;
     const expect = this.expect.value || null;
     const sequence = ++this.sequence;
-    if (!text) {
+    if (!text && !asked) {
       this.clear();
       return;
     }
