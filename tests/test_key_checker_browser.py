@@ -301,6 +301,20 @@ def test_checker_page_has_no_csp_or_axe_violation(site, browser, lang, scheme):
     assert not violations, "\n".join(violations)
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_error_state_has_no_axe_violation(site, browser, scheme):
+    context = browser.new_context(color_scheme=scheme)
+    context.route(is_wasm, lambda route: route.abort())
+    page = context.new_page()
+    try:
+        page.goto(site.page_url("ja", "checker/"))
+        assert wait_for_state(page, "error", "ready") == "error"
+        violations = axe_violations(page)
+    finally:
+        context.close()
+    assert not violations, "\n".join(violations)
+
+
 def test_every_page_carries_the_csp_first_in_head(site):
     checked = 0
     for path in site.html_files():
