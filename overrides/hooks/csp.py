@@ -3,7 +3,8 @@
 ``overrides/main.html`` puts ``<meta http-equiv="Content-Security-Policy" content="…">``
 first in ``<head>`` with a placeholder; once every other hook has changed the page,
 this hook fills in the policy with the sha256 of each inline script the page still
-holds (Material inlines a few, one of them differs by page depth). Data blocks such as
+holds (Material inlines a few, one of them differs by page depth; pages with the key
+checker inline its starter, overrides/partials/key-checker-start.js). Data blocks such as
 ``<script type="application/json">`` never run, so they need no hash.
 
 ``'wasm-unsafe-eval'`` lets the key checker compile Pyodide's WebAssembly; nothing
