@@ -124,15 +124,16 @@ def main():
 
         snapshot = work / "snapshot.bin"
         products = work / "products.json"
-        initial = work / "initial-memory.bin"
-        run(args.node, ROOT / "tools" / "make_snapshot.mjs", files, files / wheel.name, snapshot, products, initial)
+        fresh_memory = work / "fresh-memory.bin"
+        run(args.node, ROOT / "tools" / "make_snapshot.mjs", files, files / wheel.name, snapshot, products,
+            fresh_memory)
         raw = snapshot.read_bytes()
-        fresh = initial.read_bytes()
+        fresh = fresh_memory.read_bytes()
         memory_offset = len(raw) - len(fresh)  # Pyodide's header, then the memory
         container = snapshot_container.encode(raw, fresh, memory_offset)
         if snapshot_container.decode(container, fresh) != raw:
             sys.exit("build_runtime: the snapshot container does not decode to the snapshot")
-        gzip_file(initial, staging / "fresh-memory.bin.gz")  # for the tests; not published
+        gzip_file(fresh_memory, staging / "fresh-memory.bin.gz")  # for the tests; not published
         sparse = work / "snapshot.sparse"
         sparse.write_bytes(container)
         gzip_file(sparse, files / "snapshot.bin.gz")

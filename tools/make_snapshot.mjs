@@ -1,23 +1,24 @@
 // Memory snapshot of the browser runtime, made under Node from the exact files the site ships.
 //
-// Usage: node tools/make_snapshot.mjs RUNTIME_DIR WHEEL OUT PRODUCTS_JSON INITIAL_MEMORY
+// Usage: node tools/make_snapshot.mjs RUNTIME_DIR WHEEL OUT PRODUCTS_JSON FRESH_MEMORY
 // (PRODUCTS_JSON receives checker.products() as the shipped wheel answers it, for the
-// widget's product choice. INITIAL_MEMORY receives the memory of a fresh instance as the
+// widget's product choice. FRESH_MEMORY receives the memory of a fresh instance as the
 // worker sees it when it restores the snapshot: tools/snapshot_container.py leaves out
 // the pages the snapshot shares with it.)
 //
 // Pyodide's snapshot options are experimental; what works with 314.0.7 (see FIELD-NOTES):
 // load with `_makeSnapshot`, install the wheel with unpackArchive (not `packages:`, which
 // makes makeMemorySnapshot() fail), import the checker and checker.web (what the worker
-// calls), answer once per language so everything is loaded and cached, then snapshot. The snapshot holds memory, not files: the
-// worker unpacks the wheel again after restoring it.
+// calls), answer once per language so everything is loaded and cached, then snapshot.
+// The snapshot holds memory, not files: the worker unpacks the wheel again after
+// restoring it.
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 
-const [runtimeDir, wheel, out, productsOut, initialOut] = process.argv.slice(2);
-if (!runtimeDir || !wheel || !out || !productsOut || !initialOut) {
-  console.error("usage: node tools/make_snapshot.mjs RUNTIME_DIR WHEEL OUT PRODUCTS_JSON INITIAL_MEMORY");
+const [runtimeDir, wheel, out, productsOut, freshOut] = process.argv.slice(2);
+if (!runtimeDir || !wheel || !out || !productsOut || !freshOut) {
+  console.error("usage: node tools/make_snapshot.mjs RUNTIME_DIR WHEEL OUT PRODUCTS_JSON FRESH_MEMORY");
   process.exit(2);
 }
 
@@ -57,15 +58,15 @@ console.log(`snapshot: ${out} (${(snapshot.length / 1e6).toFixed(1)} MB)`);
 
 // Restore it as the worker does and record the fresh memory at the moment the worker
 // fills the snapshot in (its fsInit hook): after instantiation, before the restore.
-let initial = null;
+let fresh = null;
 const restored = await loadPyodide({
   indexURL,
   lockFileURL: path.join(indexURL, "pyodide-lock.json"),
   _loadSnapshot: snapshot,
-  fsInit: () => { initial = new Uint8Array(instanceMemory.buffer).slice(); },
+  fsInit: () => { fresh = new Uint8Array(instanceMemory.buffer).slice(); },
   stdout: () => {},
 });
-if (!initial) throw new Error("fsInit never ran: cannot record the fresh memory");
+if (!fresh) throw new Error("fsInit never ran: cannot record the fresh memory");
 restored.runPython("import checker.web; checker.web.check_json('', 'en', None)");
-await writeFile(initialOut, initial);
-console.log(`fresh memory: ${initialOut} (${(initial.length / 1e6).toFixed(1)} MB)`);
+await writeFile(freshOut, fresh);
+console.log(`fresh memory: ${freshOut} (${(fresh.length / 1e6).toFixed(1)} MB)`);

@@ -43,8 +43,8 @@ def checksum(data: bytes) -> int:
     return h
 
 
-def encode(raw: bytes, initial: bytes = b"", memory_offset: int = 0, page_size: int = PAGE_SIZE) -> bytes:
-    """Pack ``raw``; pages equal to ``initial`` (the fresh memory) at ``memory_offset`` are left out too."""
+def encode(raw: bytes, fresh: bytes = b"", memory_offset: int = 0, page_size: int = PAGE_SIZE) -> bytes:
+    """Pack ``raw``; pages equal to ``fresh`` (the fresh memory) at ``memory_offset`` are left out too."""
     if page_size <= 0 or page_size % 4:
         raise ValueError("the page size must be a positive multiple of 4")
     view = memoryview(raw)
@@ -58,7 +58,7 @@ def encode(raw: bytes, initial: bytes = b"", memory_offset: int = 0, page_size: 
         if page == zero[:len(page)]:
             continue
         source = start - memory_offset
-        if len(page) == page_size and source >= 0 and initial[source:source + page_size] == page:
+        if len(page) == page_size and source >= 0 and fresh[source:source + page_size] == page:
             kinds[i >> 2] |= INITIAL << (2 * (i & 3))
             copied.append(page)
         else:
@@ -68,8 +68,8 @@ def encode(raw: bytes, initial: bytes = b"", memory_offset: int = 0, page_size: 
     return b"".join([header, bytes(kinds), *stored])
 
 
-def decode(data: bytes, initial: bytes = b"") -> bytes:
-    """The original bytes; ``initial`` is the fresh memory the container was made against."""
+def decode(data: bytes, fresh: bytes = b"") -> bytes:
+    """The original bytes; ``fresh`` is the fresh memory the container was made against."""
     if len(data) < _HEADER.size:
         raise ValueError("not a snapshot container")
     magic, length, page_size, count, memory_offset, expected = _HEADER.unpack_from(data)
@@ -93,7 +93,7 @@ def decode(data: bytes, initial: bytes = b"") -> bytes:
             offset += size
         elif kind == INITIAL:
             source = start - memory_offset
-            page = initial[source:source + page_size]
+            page = fresh[source:source + page_size]
             if size != page_size or source < 0 or len(page) != page_size:
                 raise ValueError("a copied page is outside the fresh memory")
             out[start:start + size] = page

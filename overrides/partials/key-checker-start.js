@@ -47,5 +47,5 @@
     return started;
   }
 
-  window.keyCheckerStarter = { config: config, start: start, first: start() };
+  window.keyCheckerStarter = { start: start, first: start() };
 })();
