@@ -135,12 +135,13 @@ def test_corrected_characters_are_marked(site, page):
     assert shown["marked"] == ["1", "C"], shown
 
 
-def test_an_empty_box_is_answered_when_asked_and_cleared_while_typing(site, page):
-    page.goto(site.page_url("en", "checker/"))
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_an_empty_box_is_answered_when_asked_and_cleared_while_typing(site, page, lang):
+    page.goto(site.page_url(lang, "checker/"))
     wait_for_state(page, "ready")
     shown = enter(page, "")  # Enter on an empty box: the checker says what to type
     assert not shown["valid"] and shown["codes"] == ["empty"], shown
-    assert shown["messages"] == [f["message"] for f in checker.diagnose("", lang="en")["findings"]]
+    assert shown["messages"] == [f["message"] for f in checker.diagnose("", lang=lang)["findings"]]
     assert enter(page, KEY)["valid"]
     page.fill(INPUT, "")  # emptied while typing: no nagging, the result goes away
     page.wait_for_timeout(500)
