@@ -9,7 +9,7 @@ MKDOCS := NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs
 CHROMIUM ?= $(shell command -v chromium || command -v chromium-browser)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup runtime serve build test bench audit lock clean chromium
+.PHONY: help setup runtime serve build test bench audit lock clean chromium system-packages
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -27,15 +27,26 @@ node_modules/.installed: package.json package-lock.json
 
 setup: $(VENV)/.installed node_modules/.installed ## Install pinned dependencies (.venv, node_modules)
 
-chromium: ## Make sure Debian's Chromium is there for the browser tests
-	@if [ -n "$(CHROMIUM)" ]; then exit 0; fi; \
+# Debian packages the tests drive: each entry is COMMAND=PACKAGE. `make test` installs
+# the missing ones with apt-get when it runs as root (CI does), else it says what to install.
+SYSTEM_PACKAGES := chromium=chromium nginx=nginx apache2=apache2 caddy=caddy \
+  firefox-esr=firefox-esr WebKitWebDriver=webkit2gtk-driver Xvfb=xvfb
+
+system-packages: ## Make sure the Debian packages the tests drive are there (Chromium, …)
+	@missing=""; for entry in $(SYSTEM_PACKAGES); do \
+	  command -v "$${entry%%=*}" >/dev/null 2>&1 || missing="$$missing $${entry#*=}"; \
+	done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	  echo "Installing Debian's chromium package for the browser tests…"; \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
-	    || { echo "error: could not install chromium with apt-get" >&2; exit 1; }; \
+	  echo "Installing Debian packages for the tests:$$missing…"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null) \
+	    || { echo "error: could not install$$missing with apt-get" >&2; exit 1; }; \
 	else \
-	  echo "error: the browser tests need Chromium. Install it with: sudo apt-get install chromium" >&2; exit 1; \
+	  echo "error: the tests need these Debian packages. Install them with: sudo apt-get install$$missing" >&2; exit 1; \
 	fi
+
+# The old name, kept for muscle memory.
+chromium: system-packages
 
 lock: ## Re-pin Python dependencies from requirements.in into requirements.lock
 	rm -rf .venv-lock && python3 -m venv .venv-lock
@@ -81,10 +92,10 @@ build: setup runtime ## Build the static site into site/
 
 # --- checks ----------------------------------------------------------------
 
-test: setup runtime chromium ## Run every test (build, links, checker, browser)
+test: setup runtime system-packages ## Run every test (build, links, checker, browser)
 	CHROMIUM="$$(command -v chromium || command -v chromium-browser)" $(PY) -m pytest
 
-bench: setup runtime chromium ## Measure: build time, checker speed, widget ready time/latency/bytes (bench/results.json)
+bench: setup runtime system-packages ## Measure: build time, checker speed, widget ready time/latency/bytes (bench/results.json)
 	CHROMIUM="$$(command -v chromium || command -v chromium-browser)" $(PY) bench/run.py
 
 # Lighthouse lives in audit/ with its own lock file, so `make test` does not install it.
@@ -92,7 +103,7 @@ audit/node_modules/.installed: audit/package.json audit/package-lock.json
 	cd audit && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-audit: build chromium audit/node_modules/.installed ## Lighthouse (key pages, both languages) and axe-core (every page)
+audit: build system-packages audit/node_modules/.installed ## Lighthouse (key pages, both languages) and axe-core (every page)
 	CHROME_PATH="$$(command -v chromium || command -v chromium-browser)" $(PY) audit/audit.py
 
 clean: ## Remove everything the commands above made
