@@ -21,12 +21,16 @@ import hashlib
 import json
 import posixpath
 import re
+import sys
 from pathlib import Path
 
 import jinja2
 import yaml
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # also when loaded by path alone (tests)
+import site_layout  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 RUNTIME = ROOT / "build" / "runtime"
@@ -98,11 +102,8 @@ def on_files(files, config):
 def _language_root(page, config):
     """Relative URL from the page to its language's root ("../" from "en/checker/")."""
     i18n = config.plugins["i18n"]
-    lang = i18n.current_language
-    prefix = "" if lang == i18n.default_language else f"{lang}/"
-    url = page.url[len(prefix):] if prefix and page.url.startswith(prefix) else page.url
-    depth = url.count("/") if config.use_directory_urls else posixpath.dirname(url).count("/") + bool(posixpath.dirname(url))
-    return "../" * depth or "./"
+    folder = page.url if config.use_directory_urls else posixpath.dirname(page.url)
+    return site_layout.relative_url(folder, site_layout.language_root(i18n.current_language, i18n.default_language))
 
 
 def on_page_content(html, page, config, files):
