@@ -66,6 +66,10 @@ def _readable_copy(site_dir, work):
     except OSError:  # another file system
         shutil.rmtree(target, ignore_errors=True)
         shutil.copytree(site_dir, target)
+    # copytree keeps each folder's mode, and a temp site folder is 0700 itself. Folders
+    # only: the files are hard links, their mode is the original's (0644 from MkDocs).
+    for folder in [target, *(p for p in target.rglob("*") if p.is_dir())]:
+        folder.chmod(0o755)
     return target
 
 
