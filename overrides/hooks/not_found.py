@@ -74,10 +74,10 @@ ID_ATTR = re.compile(r'\b(id|for|aria-describedby|href)="(#?)([^"]*)"')
 SCRIPT = "assets/javascripts/not-found-language.js"
 
 
-def _block(lang, root, title, content):
+def _block(lang, root, title, content, rule=False):
     title = html.escape(html.unescape(title), quote=True)
     return (f'<div data-not-found-language="{lang}" data-language-root="{root}" lang="{lang}" '
-            f'data-title="{title}">{content}</div>')
+            f'data-title="{title}">{"<hr>" if rule else ""}{content}</div>')
 
 
 HEADING_ID = re.compile(r'(<h[1-6][^>]*?)\s+id="[^"]*"')
@@ -103,14 +103,14 @@ def bilingual_not_found(pages, site_path):
     """
     (lang, root, page), others = pages[0], pages[1:]
     article = ARTICLE.search(page)
-    if not article or not others:
-        return page
+    if not article or not others or "data-not-found-language" in page:
+        return page  # nothing to add, or added already
     blocks = [_block(lang, root, TITLE.search(page).group(1), article.group(2))]
     for other, other_root, other_html in others:
         content = ARTICLE.search(other_html).group(2)
         content = _unique_ids(LOOKUP_FORM.sub("", content), other)
-        blocks.append(_block(other, other_root, TITLE.search(other_html).group(1), content))
-    page = page[:article.start(2)] + "<hr>".join(blocks) + page[article.end(2):]
+        blocks.append(_block(other, other_root, TITLE.search(other_html).group(1), content, rule=True))
+    page = page[:article.start(2)] + "".join(blocks) + page[article.end(2):]
     script = f'<script src="{site_path}{SCRIPT}" defer></script>'
     return page.replace("</head>", script + "</head>", 1)
 
