@@ -268,17 +268,17 @@ def check_not_found(report, base):
         if response.status != 404:
             report.warn(f"{where} answers HTTP {response.status}, not 404: search engines may index it")
         blocks = set(re.findall(r'data-not-found-language="([a-z-]+)"', text))
-        if page.lang == lang and not blocks:
+        if 'id="__config"' not in text:  # Material's settings block: on every page of the site
+            report.warn(f"{where}: the server's own bare error page, not the site's: readers get no "
+                        f"way back (point the server's 404 at /{site_layout.not_found_page(lang, LANGUAGES[0])}; "
+                        "see deploy/)")
+        elif page.lang == lang and not blocks:
             report.ok(f"{where}: the site's own 404 page, in {lang}")
         elif lang in blocks:
             report.ok(f"{where}: the site's root 404 page, which shows {lang} for this address "
                       "(its script picks the language; without JavaScript both show)")
-        elif page.lang:
-            report.warn(f"{where}: the site's {page.lang} 404 page, not the {lang} one (deploy/ shows how)")
         else:
-            report.warn(f"{where}: the server's own bare error page, not the site's: readers get no "
-                        f"way back (point the server's 404 at /{site_layout.not_found_page(lang, LANGUAGES[0])}; "
-                        "see deploy/)")
+            report.warn(f"{where}: the site's {page.lang} 404 page, not the {lang} one (deploy/ shows how)")
 
 
 def check_policy(report, base, checker_url, page):
