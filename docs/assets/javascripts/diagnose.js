@@ -11,8 +11,9 @@
 // - A refused connection, a DNS failure, a firewall, a proxy or security software all
 //   reject the same way ("blocked"); so does a URL the page's CSP forbids, which is told
 //   apart by the `securitypolicyviolation` event it fires.
-// Redirects are never followed (`redirect: "manual"`): nothing outside the data file is
-// contacted, and a redirect (a captive portal, a proxy) counts as an unexpected answer.
+// Nothing outside the data file is contacted: the page's CSP connect-src lists exactly its
+// endpoints (redirects included). In "cors" mode a redirect is not followed at all and
+// counts as an unexpected answer (a captive portal, a proxy).
 
 import { supportSummary } from "./support-summary.js";
 
@@ -49,6 +50,11 @@ function nextTask() {
     channel.port1.onmessage = () => resolve();
     channel.port2.postMessage(null);
   });
+}
+
+/** Milliseconds as seconds for readers: "8", "1.5". */
+function seconds(ms) {
+  return String(Math.round(ms / 100) / 10);
 }
 
 function isTimeout(error) {
@@ -97,7 +103,8 @@ async function checkEndpoint(endpoint) {
   const origin = new URL(endpoint.url).origin;
   const ask = (mode) => fetch(endpoint.url, {
     method: "GET", mode, credentials: "omit", cache: "no-store", referrerPolicy: "no-referrer",
-    redirect: "manual", signal: timeoutSignal(endpoint.timeoutMs),
+    // "no-cors" only allows "follow"; the CSP still refuses a redirect to any other host.
+    redirect: mode === "cors" ? "manual" : "follow", signal: timeoutSignal(endpoint.timeoutMs),
   });
   try {
     const response = await ask(endpoint.cors ? "cors" : "no-cors");
@@ -239,7 +246,7 @@ class Diagnosis {
     return {
       check: "online", name: t.checks.online, kind: online.kind, status: ok ? "ok" : "problem",
       message: format(t.results[online.kind], {
-        ms: ok ? Math.round(online.roundTrip) : "", seconds: Math.round(settings.onlineTimeoutMs / 1000),
+        ms: ok ? Math.round(online.roundTrip) : "", seconds: seconds(settings.onlineTimeoutMs),
       }),
       link: ok ? null : t.links.online,
     };
@@ -258,7 +265,7 @@ class Diagnosis {
       check: "endpoint", id: endpoint.id, name: format(t.checks.endpoint, { name: endpoint.name }), kind, status,
       httpStatus: outcome.status ?? null,
       message: format(t.results[kind], {
-        name: endpoint.name, status: outcome.status ?? "", seconds: Math.round(endpoint.timeoutMs / 1000),
+        name: endpoint.name, status: outcome.status ?? "", seconds: seconds(endpoint.timeoutMs),
       }),
       link,
     };
