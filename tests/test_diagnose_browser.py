@@ -194,6 +194,7 @@ def test_offline_says_so_and_tries_no_endpoint(diagnose_site, endpoints, browser
     assert by_check(results, "online")[0]["kind"] == "online_failed"
     assert by_check(results, "online")[0]["links"] == [page_url(diagnose_site, "ja", "troubleshooting/#check-connection")]
     assert {r["kind"] for r in endpoint_results(results).values()} == {"endpoint_offline"}
+    assert [r["check"] for r in results if r["status"] == "problem"] == ["online"]  # one problem, said once
     assert by_check(results, "clock")[0]["kind"] == "clock_unknown"
     assert all(len(endpoints.requests(i)) == before[i] for i in endpoints.servers)
 
@@ -245,12 +246,15 @@ def test_the_summary_for_support_holds_the_results_and_nothing_else(diagnose_sit
     try:
         page.goto(page_url(diagnose_site, lang) + "?ref=reader-42")
         results = run_diagnosis(page)
+        # The summary text is shown only if copying fails (for selecting it by hand).
+        fallback_shown = page.is_visible(".diagnose__summary-text")
         page.click(".diagnose__copy")
         page.wait_for_timeout(200)
         summary = page.evaluate("navigator.clipboard.readText()")
         note = page.text_content(".diagnose__copy-note")
     finally:
         context.close()
+    assert not fallback_shown
     lines = summary.splitlines()
     assert lines[0] == ("このパソコンの確認結果" if lang == "ja" else "Check of this computer")
     assert re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d", summary)  # when

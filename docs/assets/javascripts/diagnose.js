@@ -255,7 +255,9 @@ class Diagnosis {
   endpointResult(endpoint, outcome) {
     const { t } = this;
     const kind = outcome.kind;
-    const status = { endpoint_reachable: "ok", endpoint_opaque: "info", endpoint_csp: "info" }[kind] || "problem";
+    // Offline: the online check carries the problem; these were not tried.
+    const status = { endpoint_reachable: "ok", endpoint_opaque: "info", endpoint_csp: "info", endpoint_offline: "info" }[kind]
+      || "problem";
     const link = {
       endpoint_server_error: t.links.server_error, endpoint_opaque_after_cors: t.links.server_error,
       endpoint_timeout: t.links.timeout, endpoint_blocked: t.links.blocked, endpoint_offline: t.links.online,
