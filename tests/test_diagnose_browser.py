@@ -298,3 +298,19 @@ def test_only_the_diagnose_page_loads_its_module(site, page):
     assert requested and not [p for p in requested if "diagnose" in p]
     page.goto(site.page_url("en", PAGE))
     assert any(p.endswith("/diagnose.js") for p in requested)
+
+
+def test_a_browser_without_what_the_key_checker_needs_is_told_so(diagnose_site, browser):
+    context = browser.new_context()
+    # As an old browser: no streaming WebAssembly compile, no DecompressionStream.
+    context.add_init_script("delete WebAssembly.compileStreaming; delete window.DecompressionStream;")
+    page = context.new_page()
+    try:
+        page.goto(page_url(diagnose_site, "en"))
+        result = by_check(run_diagnosis(page), "key-checker")[0]
+    finally:
+        context.close()
+    assert result["kind"] == "key_checker_missing" and result["status"] == "problem"
+    assert "WebAssembly" in result["message"] and "DecompressionStream" in result["message"]
+    assert "module Web Workers" not in result["message"]  # Chromium has those
+    assert result["links"] == [page_url(diagnose_site, "en", "entering-keys/#key-format")]
