@@ -1,6 +1,8 @@
 """The offline bundle (make offline): built once, unpacked from its zip, opened from file:// in Chromium."""
 
+import html
 import json
+import re
 import zipfile
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -18,6 +20,7 @@ PAGES = sorted(p.name.split(".")[0] for p in (ROOT / "docs").glob("*.md") if p.n
 CHECKER_TEXTS = yaml.safe_load((ROOT / "catalog" / "key-checker.yml").read_text(encoding="utf-8"))
 # Each word is in its language's pages only (test_site_browser checks this of the same words).
 SEARCHES = {"ja": ("再起動", "purchase"), "en": ("purchase", "再起動")}
+LOOKUP_TARGETS = re.compile(r"""data-targets='([^']*)'""")
 
 
 @pytest.fixture(scope="session")
@@ -61,7 +64,10 @@ def test_links_and_anchors_resolve_inside_the_bundle(bundle):
     pages = {path: parse(path) for path in bundle.rglob("*.html")}
     problems = []
     for path, parsed in pages.items():
-        for tag, attrs, url in parsed.links:
+        # The lookup box's targets (error-lookup.js goes there) are links too.
+        lookups = [("a", {}, url) for found in LOOKUP_TARGETS.findall(path.read_text(encoding="utf-8"))
+                   for url in json.loads(html.unescape(found)).values()]
+        for tag, attrs, url in parsed.links + lookups:
             parts = urlsplit(url)
             if parts.scheme or url.startswith("//"):
                 # Only a reader's click may leave the bundle (Material's footer credit, say).
@@ -127,7 +133,7 @@ def test_lookup_box_goes_to_the_code_section(bundle, file_page, lang):
     box = file_page.locator("form.error-lookup input")
     box.fill("net001")
     box.press("Enter")
-    file_page.wait_for_url("**/troubleshooting.html#check-connection")
+    file_page.wait_for_url("**/troubleshooting.html#check-connection", timeout=10_000)
     assert file_page.url == bundle_page(bundle, lang, "troubleshooting").as_uri() + "#check-connection"
     assert not file_page.problems, file_page.problems
 
