@@ -1,10 +1,8 @@
-"""The offline bundle (make offline): built once, unpacked from its zip, opened from file:// in Chromium."""
+"""The offline bundle (make offline), unpacked from its zip (conftest.bundle), opened from file:// in Chromium."""
 
 import html
 import json
 import re
-import zipfile
-from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
@@ -14,28 +12,11 @@ from conftest import LANGUAGES, ROOT
 from sitehtml import parse
 from test_site_browser import search
 
-import offline_bundle
-
 PAGES = sorted(p.name.split(".")[0] for p in (ROOT / "docs").glob("*.md") if p.name.count(".") == 1)
 CHECKER_TEXTS = yaml.safe_load((ROOT / "catalog" / "key-checker.yml").read_text(encoding="utf-8"))
 # Each word is in its language's pages only (test_site_browser checks this of the same words).
 SEARCHES = {"ja": ("再起動", "purchase"), "en": ("purchase", "再起動")}
 LOOKUP_TARGETS = re.compile(r"""data-targets='([^']*)'""")
-
-
-@pytest.fixture(scope="session")
-def bundle(tmp_path_factory):
-    """The folder the zip unpacks to (the zip is what ships)."""
-    try:
-        folder, zip_path = offline_bundle.build(tmp_path_factory.mktemp("dist"))
-    except offline_bundle.BuildFailed as error:
-        pytest.fail(str(error), pytrace=False)
-    unpacked = tmp_path_factory.mktemp("unpacked")
-    with zipfile.ZipFile(zip_path) as archive:
-        archive.extractall(unpacked)
-    built = sorted(p.relative_to(folder) for p in folder.rglob("*") if p.is_file())
-    assert sorted(p.relative_to(unpacked) for p in unpacked.rglob("*") if p.is_file()) == built
-    return unpacked
 
 
 def bundle_page(bundle, lang, name):
