@@ -38,6 +38,7 @@ def test_every_page_of_both_languages_and_no_runtime(bundle):
         for name in PAGES:
             assert bundle_page(bundle, lang, name).is_file(), f"{lang} {name} is missing"
     assert not list(bundle.rglob("*.wasm")) and not (bundle / "assets" / "pyodide").exists()
+    assert not list(bundle.rglob("key-checker*.js")), "the checker's scripts have no runtime to start here"
     assert not (bundle / "go").exists(), "a /go/ page would send the reader to the online site"
 
 

@@ -4,6 +4,8 @@
 search index inlined as a script) and ``extra.offline``, which the other hooks read.
 Material's plugin adds a Web Worker shim from a CDN; this hook puts ours in its place
 (docs/assets/javascripts/file-worker.js), so the bundle asks no host for anything.
+Pages in the bundle name no canonical or alternate URL: a copy on a disk has none,
+and its ``page.html`` paths do not exist on the online site.
 """
 
 from mkdocs.plugins import event_priority
@@ -23,3 +25,11 @@ def on_config(config):
     # Once, though static-i18n runs this again for every language.
     config.extra["polyfills"] = [*(p for p in polyfills if p != LOCAL_WORKER_SHIM), LOCAL_WORKER_SHIM]
     return config
+
+
+@event_priority(-100)  # after hreflang.py has set the page's alternates
+def on_page_context(context, page, config, nav):
+    if is_offline(config):
+        context["hreflang"] = []
+        page.canonical_url = None
+    return context
