@@ -20,6 +20,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -32,8 +33,6 @@ UNUSED_PATTERNS = ("**/*.map", "**/search/search_index.json",
                    # the key checker's scripts: the bundle has no runtime for them
                    "assets/javascripts/key-checker*.js", "assets/javascripts/support-summary.js")
 LUNR = Path("assets/javascripts/lunr")
-# A zip entry's time: fixed, so the same sources give the same zip.
-ZIP_TIME = (2020, 1, 1, 0, 0, 0)
 
 
 class BuildFailed(RuntimeError):
@@ -88,12 +87,22 @@ def prune(folder):
             path.unlink()
 
 
+def zip_time():
+    """Every entry's time: SOURCE_DATE_EPOCH, else the last commit's, so the same sources give the same zip."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if not epoch:
+        result = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=ROOT, capture_output=True, text=True)
+        epoch = result.stdout.strip() if result.returncode == 0 else ""
+    return time.gmtime(int(epoch) if epoch.isdigit() else time.time())[:6]
+
+
 def make_zip(folder, zip_path):
-    """Zip the folder's files (at the zip's root, sorted, with fixed times)."""
+    """Zip the folder's files (at the zip's root, sorted, all with one time)."""
     files = sorted(p for p in folder.rglob("*") if p.is_file())
+    when = zip_time()
     with zipfile.ZipFile(zip_path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
         for path in files:
-            info = zipfile.ZipInfo(path.relative_to(folder).as_posix(), ZIP_TIME)
+            info = zipfile.ZipInfo(path.relative_to(folder).as_posix(), when)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             archive.writestr(info, path.read_bytes())
