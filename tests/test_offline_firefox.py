@@ -54,7 +54,7 @@ def firefox(tmp_path_factory):
                                 "--profile", str(profile)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     client = Marionette(host="127.0.0.1", port=port)
     try:
-        client.raise_for_port(timeout=60, check_process_status=False)
+        client.raise_for_port(timeout=120, check_process_status=False)  # slow on a loaded machine
         client.start_session()
         yield client
     finally:
