@@ -15,6 +15,10 @@ the folder for good (deploy/). Its ``manifest.json`` gives the SRI hashes the wo
 Pyodide's ``.mjs`` modules are published as ``.js``: stock nginx (Debian's and upstream's
 ``mime.types``) has no ``.mjs`` and serves it as ``application/octet-stream``, which browsers
 refuse to import; every server and host MIME table knows ``.js``.
+
+The offline bundle (``make offline``, opened from a file) ships no runtime: browsers
+do not run module workers from file:// pages. There the widget is rendered in its
+``offline`` state: it says the checker needs the online site and lists the manual checks.
 """
 
 import hashlib
@@ -87,7 +91,7 @@ def on_config(config):
 
 def on_files(files, config):
     i18n = config.plugins["i18n"]
-    if i18n.current_language != i18n.default_language:
+    if i18n.current_language != i18n.default_language or config.extra.get("offline"):
         return files  # the runtime is shared; the default language's build copies it once
     folder = RUNTIME / "pyodide"
     for name in _state["manifest"]["files"]:
@@ -104,6 +108,14 @@ def _language_root(page, config):
     i18n = config.plugins["i18n"]
     folder = page.url if config.use_directory_urls else posixpath.dirname(page.url)
     return site_layout.relative_url(folder, site_layout.language_root(i18n.current_language, i18n.default_language))
+
+
+def _page_link(href, config):
+    """A "page/#id" link as the build writes URLs ("page.html#id" without directory URLs)."""
+    if config.use_directory_urls:
+        return href
+    path, hash_mark, fragment = href.partition("#")
+    return (path.rstrip("/") or "index") + ".html" + hash_mark + fragment
 
 
 def on_page_content(html, page, config, files):
@@ -124,12 +136,17 @@ def on_page_content(html, page, config, files):
     language_root = _language_root(page, config)
     counter = iter(range(1, len(markers) + 1))
 
+    offline = bool(config.extra.get("offline"))
+    manual_links = [dict(link, href=_page_link(link["href"], config)) for link in texts["manual_links"]]
+
     def widget(match):
         number = next(counter)
         return _state["template"].render(
             uid=f"key-checker-{number}",
             lang=lang,
             t=texts,
+            offline=offline,
+            manual_links=manual_links,
             language_root=language_root,
             runtime=manifest,
             products=[{"id": p["id"], "name": p["name"].get(lang) or p["id"]} for p in manifest["products"]],
@@ -137,6 +154,9 @@ def on_page_content(html, page, config, files):
             script_texts=json.dumps(texts["script"], ensure_ascii=False).replace("<", "\\u003c"),
         )
 
+    if offline:
+        page.meta["key_checker"] = {"offline": True}  # the stylesheet, no runtime
+        return MARKER.sub(widget, html)
     page.meta["key_checker"] = {
         "snapshot": manifest["snapshot"]["file"], "snapshotIntegrity": manifest["snapshot"]["integrity"],
         "snapshotBytes": manifest["snapshot"]["raw_bytes"],

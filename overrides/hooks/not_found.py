@@ -42,8 +42,8 @@ def on_files(files, config):
 
 @event_priority(-200)  # after every other hook has changed the page
 def on_post_page(output, page, config):
-    if not site_layout.is_not_found_source(page.file.src_uri):
-        return output
+    if not site_layout.is_not_found_source(page.file.src_uri) or config.extra.get("offline"):
+        return output  # the offline bundle is opened from files: no host serves it for missing URLs
     here = site_layout.site_path(config.site_url) + page.url
 
     def absolute(match):
@@ -118,8 +118,8 @@ def bilingual_not_found(pages, site_path):
 @event_priority(-200)  # after static-i18n's on_post_build has built every language
 def on_post_build(config):
     i18n = config.plugins["i18n"]
-    if i18n.building:
-        return  # a nested per-language build: once, at the very end
+    if i18n.building or config.extra.get("offline"):
+        return  # a nested per-language build (once, at the very end); or files, not a host
     default = i18n.default_language
     site_path = site_layout.site_path(config.site_url)
     pages = []
