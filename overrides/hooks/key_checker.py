@@ -23,7 +23,6 @@ do not run module workers from file:// pages. There the widget is rendered in it
 
 import hashlib
 import json
-import posixpath
 import re
 import sys
 from pathlib import Path
@@ -106,16 +105,13 @@ def on_files(files, config):
 def _language_root(page, config):
     """Relative URL from the page to its language's root ("../" from "en/checker/")."""
     i18n = config.plugins["i18n"]
-    folder = page.url if config.use_directory_urls else posixpath.dirname(page.url)
+    folder = site_layout.page_folder(page.url, config.use_directory_urls)
     return site_layout.relative_url(folder, site_layout.language_root(i18n.current_language, i18n.default_language))
 
 
 def _page_link(href, config):
     """A "page/#id" link as the build writes URLs ("page.html#id" without directory URLs)."""
-    if config.use_directory_urls:
-        return href
-    path, hash_mark, fragment = href.partition("#")
-    return (path.rstrip("/") or "index") + ".html" + hash_mark + fragment
+    return site_layout.page_link(href, config.use_directory_urls)
 
 
 def on_page_content(html, page, config, files):

@@ -12,6 +12,14 @@ under ``<lang>/``:
 '../../troubleshooting/#check-connection'
 >>> relative_url("checker/", ""), relative_url("", "")
 ('../', './')
+
+The offline bundle builds without directory URLs (``en/troubleshooting.html``);
+links between pages go through ``page_folder`` and ``page_link`` to follow either:
+
+>>> page_link("troubleshooting/#check-connection", directory_urls=False)
+'troubleshooting.html#check-connection'
+>>> relative_url(page_folder("en/diagnose.html", directory_urls=False), "en/")
+'./'
 """
 
 import posixpath
@@ -60,6 +68,23 @@ def not_found_pages(languages, default):
     """{URL prefix: 404 file}, longest prefix first: what a server answers a miss with."""
     roots = sorted(languages, key=lambda lang: -len(language_root(lang, default)))
     return {"/" + language_root(lang, default): not_found_page(lang, default) for lang in roots}
+
+
+def page_folder(page_url, directory_urls=True):
+    """The folder a page's relative links start from: "en/faq/" itself, or "en/" for "en/faq.html"."""
+    return page_url if directory_urls else posixpath.dirname(page_url)
+
+
+def page_link(link, directory_urls=True):
+    """A "page/#id" link (relative to a language root) as the build writes page URLs.
+
+    >>> page_link("faq/#refunds"), page_link("faq/#refunds", directory_urls=False), page_link("", False)
+    ('faq/#refunds', 'faq.html#refunds', 'index.html')
+    """
+    if directory_urls:
+        return link
+    path, hash_mark, fragment = link.partition("#")
+    return (path.rstrip("/") or "index") + ".html" + hash_mark + fragment
 
 
 def site_path(site_url):
