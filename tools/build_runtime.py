@@ -9,7 +9,8 @@
 3. Copy the Pyodide files the browser needs, from ``node_modules/pyodide``, and trim
    ``python_stdlib.zip`` to the files the checker's paths import: found by running them
    under Pyodide in Node (tools/trace_stdlib.mjs: plain start, wheel install, every test
-   vector, a Python error crossing into JavaScript, a formatted traceback).
+   vector, a Python error crossing into JavaScript, a formatted traceback), and strip
+   their docstrings and comments (every statement stays on its line).
 4. Make a memory snapshot under Node from exactly those files (tools/make_snapshot.mjs;
    it imports every module of the trimmed zip, so the snapshot start mounts an empty zip
    and downloads no stdlib, and zeroes the free malloc chunks), and record the memory of
@@ -26,15 +27,18 @@ requirements-pyodide.lock), which has setuptools and the ``pyodide`` CLI.
 """
 
 import argparse
+import ast
 import base64
 import gzip
 import hashlib
+import io
 import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import tokenize
 import zipfile
 from pathlib import Path
 
@@ -88,8 +92,47 @@ def build_wheel(work: Path) -> Path:
     return wheels[0]
 
 
+def strip_source(source: bytes) -> bytes:
+    """Python source without its docstrings and comments, on the same lines.
+
+    Each docstring becomes ``''`` followed by as many empty lines as it spanned; each
+    comment goes, and so does trailing white space. Every statement stays on its line, so
+    a traceback still names the right line. 0.84 -> 0.49 MB for the trimmed stdlib zip.
+    Source this Python cannot parse (newer syntax) is returned unchanged.
+    """
+    text = source.decode("utf-8")
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return source
+    spans = []
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
+            first = node.body[0]
+            if (isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant)
+                    and isinstance(first.value.value, str)):
+                value = first.value
+                spans.append((value.lineno, value.col_offset, value.end_lineno, value.end_col_offset))
+    lines = [line.encode("utf-8") for line in text.splitlines(keepends=True)]
+    for start_line, start_col, end_line, end_col in sorted(spans, reverse=True):  # ast columns are UTF-8 bytes
+        merged = lines[start_line - 1][:start_col] + b"''" + lines[end_line - 1][end_col:]
+        lines[start_line - 1:end_line] = [merged] + [b"\n"] * (end_line - start_line)
+    text_without_docstrings = b"".join(lines).decode("utf-8")
+    lines = text_without_docstrings.splitlines(keepends=True)
+    for token in tokenize.generate_tokens(io.StringIO(text_without_docstrings).readline):
+        if token.type == tokenize.COMMENT:  # at most one a line: it runs to the line's end
+            row, col = token.start
+            lines[row - 1] = lines[row - 1][:col] + ("\n" if lines[row - 1].endswith("\n") else "")
+    out = "".join(line.rstrip() + "\n" if line.endswith("\n") else line.rstrip() for line in lines)
+    compile(out, "<stripped>", "exec", dont_inherit=True)  # a broken result stops the build here
+    if out.count("\n") != text.count("\n"):
+        raise ValueError("stripping moved lines")
+    return out.encode("utf-8")
+
+
 def trim_zip(full: Path, keep: list, dest: Path):
-    """``full`` with only the entries named in ``keep``, in ``full``'s order, deflated, dated 1980."""
+    """``full`` with only the entries named in ``keep``, in ``full``'s order, stripped of docstrings and
+    comments (``strip_source``), deflated, dated 1980."""
     wanted = set(keep)
     with zipfile.ZipFile(full) as source:
         missing = wanted - set(source.namelist())
@@ -101,7 +144,8 @@ def trim_zip(full: Path, keep: list, dest: Path):
                     entry = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
                     entry.compress_type = zipfile.ZIP_DEFLATED
                     entry.external_attr = 0o644 << 16
-                    out.writestr(entry, source.read(info))
+                    data = source.read(info)
+                    out.writestr(entry, strip_source(data) if info.filename.endswith(".py") else data)
 
 
 def closure(packages: dict, name: str) -> set:
