@@ -206,6 +206,7 @@ def measure(browser, base, page_path, profile, mode, runs):
         "return_ms": [r["ready_ms"] for r in returns],
         "return_median_ms": median([r["ready_ms"] for r in returns]),
         "return_runtime_bytes": max(r["runtime_bytes"] for r in returns),
+        "return_per_request": [x for x in returns[-1]["per_request"] if RUNTIME_PATH in x[0]],
     }
 
 
