@@ -83,10 +83,12 @@ def site_server(folder, compress):
     url = site.url
     if compress:
         try:
-            from web_servers import serve  # noqa: PLC0415  (another branch adds it)
+            from web_servers import DEPLOY, serve  # noqa: PLC0415
         except ImportError:
-            serve = None
-        if serve is not None and shutil.which("nginx"):
+            DEPLOY, serve = None, None
+        # Stock nginx serves .mjs as application/octet-stream (the checker cannot start):
+        # only the project's deploy configuration will do.
+        if serve is not None and (DEPLOY / "nginx" / "help-site.conf").exists() and shutil.which("nginx"):
             # The built site knows its own address (site.url); nginx serves the same files.
             url = stack.enter_context(serve("nginx", site.dir, config="deploy"))
             server = "nginx (deploy configuration)"
