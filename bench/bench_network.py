@@ -271,6 +271,11 @@ def main():
                             row = measure(browser, base, page_path, profile, mode, args.runs)
                             results["loads"][f"{name}/{mode}/{profile}"] = {
                                 "page": name, "mode": mode, "profile": profile, **row}
+                            print(f"    ready {row['cold_ms']} ms, {row['bytes']:,} bytes, return "
+                                  f"{row['return_ms']} ms", flush=True)
+                            # Written as it goes: a slow-4G run takes long, keep what was measured.
+                            args.output.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n",
+                                                   encoding="utf-8")
         results["no_compression"] = uncompressed_bytes(browser, pages, modes)
         browser.close()
     loads = results["loads"]
