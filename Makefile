@@ -95,7 +95,7 @@ build: setup runtime ## Build the static site into site/
 test: setup runtime system-packages ## Run every test (build, links, checker, browser)
 	CHROMIUM="$$(command -v chromium || command -v chromium-browser)" $(PY) -m pytest
 
-bench: setup runtime system-packages ## Measure: build time, checker speed, widget ready time/latency/bytes (bench/results.json)
+bench: setup runtime system-packages ## Measure: build time, checker speed, widget ready time/latency/bytes, ready on emulated cable/4G (bench/results.json)
 	CHROMIUM="$$(command -v chromium || command -v chromium-browser)" $(PY) bench/run.py
 
 # Lighthouse lives in audit/ with its own lock file, so `make test` does not install it.
