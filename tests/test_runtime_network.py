@@ -47,7 +47,8 @@ def test_on_slow_4g_the_checker_gets_ready_without_downloading_anything_twice(si
         page.wait_for_selector(".key-checker__input", timeout=120_000)
         # While the runtime downloads, the widget says it is loading and takes input.
         page.wait_for_timeout(3000)
-        assert state(page) == "loading"
+        assert state(page) not in ("ready", "error")  # the progress itself is key-checker.js's (other tests)
+        assert page.is_enabled(".key-checker__input")
         page.fill(".key-checker__input", KEY)
         page.press(".key-checker__input", "Enter")
         deadline = time.monotonic() + READY_WITHIN_S
