@@ -99,7 +99,7 @@ offline: setup runtime ## Build the offline bundle: dist/activation-help-offline
 test: setup runtime system-packages ## Run every test (build, links, checker, browser)
 	CHROMIUM="$$(command -v chromium || command -v chromium-browser)" $(PY) -m pytest
 
-bench: setup runtime system-packages ## Measure: build time, checker speed, widget ready time/latency/bytes (bench/results.json)
+bench: setup runtime system-packages ## Measure: build time, checker speed, widget ready time/latency/bytes, ready on emulated cable/4G (bench/results.json)
 	CHROMIUM="$$(command -v chromium || command -v chromium-browser)" $(PY) bench/run.py
 
 .PHONY: check-deploy

@@ -1,17 +1,21 @@
 // Run the checker's test vectors inside Pyodide under Node.
 //
 //   node tests/pyodide/run_vectors.mjs --wheel dist/activation_help_checker-….whl \
+//        [--runtime build/runtime/pyodide [--snapshot RAW_SNAPSHOT]] [--no-doctests] \
 //        [--vectors tests/vectors/diagnose.jsonl] [--compare tests/vectors/compare.py]
 //
 // Installs the wheel into Pyodide exactly as the browser will (unpackArchive), then
 // applies tests/vectors/compare.py to every vector (the same rules as under CPython)
-// and runs the package's doctests. Prints one JSON report on stdout; exit status
-// 0 when everything passed, 1 when something failed, 2 on a usage error.
-import { readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+// and runs the package's doctests. With --runtime, Pyodide is the one the site ships
+// (its trimmed stdlib zip); with --snapshot too, it is restored from that (decoded)
+// snapshot with an empty stdlib zip, as the snapshot start does, and the checker is
+// the one the snapshot holds. Prints one JSON report on stdout; exit status 0 when
+// everything passed, 1 when something failed, 2 on a usage error.
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve, sep } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { loadPyodide } from "pyodide";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values: args } = parseArgs({
@@ -19,6 +23,9 @@ const { values: args } = parseArgs({
     wheel: { type: "string" },
     vectors: { type: "string", default: resolve(here, "../vectors/diagnose.jsonl") },
     compare: { type: "string", default: resolve(here, "../vectors/compare.py") },
+    runtime: { type: "string" },
+    snapshot: { type: "string" },
+    "no-doctests": { type: "boolean", default: false },
   },
 });
 if (!args.wheel) {
@@ -27,20 +34,35 @@ if (!args.wheel) {
 }
 
 const started = performance.now();
-const pyodide = await loadPyodide();
+const indexURL = args.runtime ? resolve(args.runtime) + sep : null;
+const { loadPyodide } = await import(
+  indexURL ? pathToFileURL(join(indexURL, "pyodide.mjs")).href : "pyodide");
+const options = indexURL ? { indexURL, lockFileURL: join(indexURL, "pyodide-lock.json") } : {};
+if (args.snapshot) {
+  // The snapshot start mounts a zip with no entries (key-checker-worker.js).
+  const emptyZip = join(mkdtempSync(join(tmpdir(), "run-vectors-")), "no-stdlib.zip");
+  writeFileSync(emptyZip, Buffer.from([0x50, 0x4b, 0x05, 0x06, ...new Array(18).fill(0)]));
+  Object.assign(options, { _loadSnapshot: new Uint8Array(readFileSync(args.snapshot)), stdLibURL: emptyZip });
+}
+const pyodide = await loadPyodide(options);
 const loaded = performance.now();
 // A Node Buffer is refused by unpackArchive: wrap it in a plain Uint8Array. Extract into
 // site-packages, where an installed wheel lives (the default would be the working directory).
-const sitePackages = pyodide.runPython("import sysconfig; sysconfig.get_path('purelib')");
-pyodide.unpackArchive(new Uint8Array(readFileSync(args.wheel)), "wheel", { extractDir: sitePackages });
+// A restored snapshot already holds the checker: its files go back as the worker puts them.
+const sitePackages = pyodide.runPython("import sys; next(p for p in sys.path if p.endswith('site-packages'))");
+pyodide.unpackArchive(new Uint8Array(readFileSync(args.wheel)), "wheel",
+  args.snapshot ? {} : { extractDir: sitePackages });
 // Both files are passed as text and parsed by Python: the vectors file is ASCII JSON
 // (\ud800 escapes), so lone surrogates reach Python intact.
 pyodide.globals.set("VECTORS_TEXT", readFileSync(args.vectors, "utf-8"));
 pyodide.globals.set("COMPARE_SOURCE", readFileSync(args.compare, "utf-8"));
+pyodide.globals.set("NO_DOCTESTS", args["no-doctests"]);
 
 const report = JSON.parse(
   await pyodide.runPythonAsync(`
-import doctest, json, sys, types
+import json, sys, types
+if not NO_DOCTESTS:
+    import doctest
 import checker, checker.diagnosis, checker.exceptions, checker.iso7064, checker.keyformat, checker.luhn, checker.web
 
 compare = types.ModuleType("vector_compare")
@@ -56,7 +78,7 @@ for vector in vectors:
         failures.append({"id": vector["id"], "problems": problems})
 
 doctests = {"attempted": 0, "failed": 0}
-for module in (checker, checker.diagnosis, checker.exceptions, checker.iso7064, checker.keyformat, checker.luhn, checker.web):
+for module in () if NO_DOCTESTS else (checker, checker.diagnosis, checker.exceptions, checker.iso7064, checker.keyformat, checker.luhn, checker.web):
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS, report=False)
     doctests["attempted"] += result.attempted
     doctests["failed"] += result.failed
@@ -73,6 +95,23 @@ json.dumps({
 })
 `),
 );
+// The rare path: a Python error crossing into JavaScript, its traceback formatted by
+// Pyodide, then one formatted in Python through a stdlib frame.
+try {
+  pyodide.pyimport("checker.web").check_json(12, 3, 4);
+  report.error_path = "no error";
+} catch (error) {
+  report.error_path = { type: error.type, traceback: String(error.message).includes("Traceback") };
+}
+report.formatted_traceback = pyodide.runPython(`
+import traceback
+try:
+    json.loads("{")
+except ValueError:
+    _text = traceback.format_exc()
+"JSONDecodeError" in _text and "Traceback" in _text
+`);
+report.modules = JSON.parse(pyodide.runPython("import json, sys; json.dumps(sorted(sys.modules))"));
 report.pyodide = pyodide.version;
 report.load_seconds = +((loaded - started) / 1000).toFixed(2);
 report.total_seconds = +((performance.now() - started) / 1000).toFixed(2);

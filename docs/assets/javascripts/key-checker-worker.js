@@ -38,6 +38,10 @@ WebAssembly.Module = new Proxy(WebAssembly.Module, {
 // (?runtime=pyodide/HASH/, from the page's runtime settings).
 const RUNTIME = new URL(`../${new URL(import.meta.url).searchParams.get("runtime")}`, import.meta.url);
 const WASM = new URL("pyodide.asm.wasm", RUNTIME).href;
+// The snapshot holds every module of the stdlib zip (tools/make_snapshot.mjs), so the
+// snapshot start mounts a zip with no entries, made here, instead of downloading it.
+const NO_STDLIB = new URL("no-stdlib.zip", RUNTIME).href;
+const EMPTY_ZIP = new Uint8Array([0x50, 0x4b, 0x05, 0x06, ...new Array(18).fill(0)]);
 const LOAD_TIMEOUT_MS = 60000;
 
 // Pyodide's two modules, imported as soon as this worker runs, before "init" arrives: the
@@ -99,6 +103,7 @@ function usePrecompiledWasm(module) {
   const realFetch = self.fetch.bind(self);
   self.fetch = (input, init) => {
     const url = input instanceof Request ? input.url : String(input);
+    if (new URL(url, RUNTIME).href === NO_STDLIB) return Promise.resolve(new Response(EMPTY_ZIP));
     if (new URL(url, RUNTIME).href !== WASM) return realFetch(input, init);
     const response = new Response(new Uint8Array(0), { headers: { "Content-Type": "application/wasm" } });
     response[STAND_IN] = true;
@@ -187,6 +192,7 @@ async function loadSnapshot(loadPyodide, runtime, { memory, container, fill, fil
     loadPyodide({
       indexURL: RUNTIME.href,
       lockFileURL: new URL("pyodide-lock.json", RUNTIME).href,
+      stdLibURL: NO_STDLIB,
       _loadSnapshot: memory,
       fsInit: () => {
         fill();

@@ -1,0 +1,291 @@
+"""The key checker on real connections: time to ready under Chromium's network emulation.
+
+Builds the real site and serves it from a compressing server: nginx with the project's
+deploy configuration when tools/web_servers.py is there (``serve("nginx", …,
+config="deploy")``), else tools/site_server.py (gzip). Each load runs in a fresh browser
+context (empty cache) with ``Network.emulateNetworkConditions`` set on the page's CDP
+session after ``Network.enable`` (Chromium applies it to the page's dedicated workers'
+downloads too), for these profiles (down/up Mbit/s, round trip):
+
+    none      no throttling
+    cable     50 / 10, 20 ms
+    fast-4g   9 / 1.5, 85 ms
+    slow-4g   1.6 / 0.75, 150 ms
+
+on both checker pages (/en/checker/, /en/entering-keys/), for the snapshot start as
+shipped and the plain start started directly (the inline starter's unpacker worker is
+refused, so key-checker.js starts the plain load at once: nothing is downloaded twice).
+Per load: the time from navigation start to the ``key-checker-ready`` mark, the bytes of
+every request (body + headers, as Chromium counts them on the wire), and the CPU time
+after the last byte (the ready mark minus the end of the last runtime download). Then the
+return visit: the same context loads the page again once the first load has settled:
+ready time and runtime bytes downloaded again (0 when every runtime file came from the
+cache). Last, unthrottled, the bytes of a cold visit on a host that compresses nothing.
+
+    .venv/bin/python bench/bench_network.py [--runs 5] [--profiles none,cable,fast-4g,slow-4g]
+        [--pages checker,entering-keys] [--modes snapshot,plain] [--output bench/results-network.json]
+
+Slow 4G takes 20-60 s a load: the full run (5 runs) takes a while. Numbers on a shared,
+loaded machine are noisy (CPU after the last byte most of all).
+"""
+
+import argparse
+import contextlib
+import json
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+sys.path.insert(0, str(ROOT / "tests"))
+from conftest import CHROMIUM_ARGS  # noqa: E402
+from site_server import ServedSite  # noqa: E402
+
+DEFAULT_OUTPUT = ROOT / "bench" / "results-network.json"
+# name: (down Mbit/s, up Mbit/s, round trip ms); None: no throttling
+PROFILES = {
+    "none": None,
+    "cable": (50, 10, 20),
+    "fast-4g": (9, 1.5, 85),
+    "slow-4g": (1.6, 0.75, 150),
+}
+PAGES = {"checker": "en/checker/", "entering-keys": "en/entering-keys/"}
+MODES = ("snapshot", "plain")
+# The issue's goals (ready, cold, ms), and for the return visit.
+GOALS_MS = {"none": 800, "cable": 1500, "fast-4g": 4500, "slow-4g": 20000}
+RETURN_GOAL_MS = 500
+BYTES_GOALS = {"compressing_host": 4.0e6, "no_compression": 6.0e6}
+RUNTIME_PATH = "/assets/pyodide/"
+SETTLE_MS = 1500
+# Refuse the unpacker worker: the inline starter then throws before it registers, and
+# key-checker.js starts the plain load directly (its fallback path when no starter ran).
+PLAIN_INIT_SCRIPT = """(() => {
+  const Real = window.Worker;
+  window.Worker = function (url, options) {
+    if (String(url).includes("key-checker-unpacker")) throw new Error("bench: plain start");
+    return new Real(url, options);
+  };
+  window.Worker.prototype = Real.prototype;
+})();"""
+
+
+def site_server(folder, compress):
+    """(base URL, closer): nginx with the deploy configuration if the project has it, else site_server.py."""
+    site = ServedSite(folder, compress=compress)
+    stack = contextlib.ExitStack()
+    stack.callback(site.close)
+    server = "site_server.py (gzip)" if compress else "site_server.py (no compression)"
+    url = site.url
+    if compress:
+        try:
+            from web_servers import DEPLOY, serve  # noqa: PLC0415
+        except ImportError:
+            DEPLOY, serve = None, None
+        # Stock nginx serves .mjs as application/octet-stream (the checker cannot start):
+        # only the project's deploy configuration will do.
+        if serve is not None and (DEPLOY / "nginx" / "help-site.conf").exists() and shutil.which("nginx"):
+            # The built site knows its own address (site.url); nginx serves the same files.
+            url = stack.enter_context(serve("nginx", site.dir, config="deploy"))
+            server = "nginx (deploy configuration)"
+    return url, server, stack
+
+
+def wait_ready(page, timeout):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        mark = page.evaluate("""() => {
+            const m = performance.getEntriesByName('key-checker-ready')[0];
+            return m ? {ms: m.startTime, mode: m.detail.mode, origin: performance.timeOrigin} : null;
+        }""")
+        if mark:
+            return mark
+        state = page.evaluate("(document.querySelector('.key-checker') || {dataset: {}}).dataset.state")
+        if state == "error":
+            raise RuntimeError("the widget went to the error state")
+        page.wait_for_timeout(50)
+    raise RuntimeError(f"the widget was not ready after {timeout} s")
+
+
+def throttle(context, page, profile):
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    if PROFILES[profile]:
+        down, up, rtt = PROFILES[profile]
+        cdp.send("Network.emulateNetworkConditions", {
+            "offline": False, "latency": rtt,
+            "downloadThroughput": down * 1e6 / 8, "uploadThroughput": up * 1e6 / 8,
+        })
+    return cdp
+
+
+class Recorder:
+    """Every finished request of a context: its path, bytes on the wire and end time."""
+
+    def __init__(self, context, base):
+        self.base = base
+        self.requests = []
+        context.on("requestfinished", self.finished)
+
+    def finished(self, request):
+        try:
+            sizes = request.sizes()
+            timing = request.timing
+        except Exception:  # noqa: BLE001  (the context closed under it)
+            return
+        end = timing["startTime"] + timing["responseEnd"] if timing["responseEnd"] >= 0 else None
+        path = request.url.replace(self.base, "/").split("?")[0]
+        self.requests.append({"path": path, "bytes": sizes["responseBodySize"] + sizes["responseHeadersSize"],
+                              "end": end})
+
+    def take(self):
+        taken, self.requests = self.requests, []
+        return taken
+
+
+def summarize(requests, mark):
+    runtime = [r for r in requests if RUNTIME_PATH in r["path"]]
+    ends = [r["end"] for r in runtime if r["end"] is not None]
+    ready_epoch = mark["origin"] + mark["ms"]
+    return {
+        "ready_ms": round(mark["ms"]),
+        "mode": mark["mode"],
+        "bytes": sum(r["bytes"] for r in requests),
+        "runtime_bytes": sum(r["bytes"] for r in runtime),
+        "requests": len(requests),
+        "cpu_after_last_byte_ms": round(ready_epoch - max(ends)) if ends else None,
+        "per_request": sorted(((r["path"], r["bytes"]) for r in requests), key=lambda x: -x[1]),
+    }
+
+
+def one_visit(browser, base, page_path, profile, mode, timeout):
+    """A cold load, then the return visit in the same context."""
+    context = browser.new_context()
+    if mode == "plain":
+        context.add_init_script(PLAIN_INIT_SCRIPT)
+    recorder = Recorder(context, base)
+    page = context.new_page()
+    throttle(context, page, profile)
+    try:
+        page.goto(base + page_path, wait_until="commit", timeout=timeout * 1000)
+        mark = wait_ready(page, timeout)
+        page.wait_for_timeout(SETTLE_MS)
+        cold = summarize(recorder.take(), mark)
+        page.goto(base + page_path, wait_until="commit", timeout=timeout * 1000)
+        mark = wait_ready(page, timeout)
+        page.wait_for_timeout(300)
+        again = summarize(recorder.take(), mark)
+    finally:
+        context.close()
+    if cold["mode"] != mode or again["mode"] != mode:
+        raise RuntimeError(f"asked for the {mode} start, got {cold['mode']} then {again['mode']}")
+    return cold, again
+
+
+def median(values):
+    values = [v for v in values if v is not None]
+    return round(statistics.median(values)) if values else None
+
+
+def measure(browser, base, page_path, profile, mode, runs):
+    timeout = 240 if profile == "slow-4g" else 120
+    colds, returns = [], []
+    for _ in range(runs):
+        cold, again = one_visit(browser, base, page_path, profile, mode, timeout)
+        colds.append(cold)
+        returns.append(again)
+    last = colds[-1]
+    return {
+        "cold_ms": [c["ready_ms"] for c in colds],
+        "cold_median_ms": median([c["ready_ms"] for c in colds]),
+        "cpu_after_last_byte_median_ms": median([c["cpu_after_last_byte_ms"] for c in colds]),
+        "bytes": last["bytes"], "runtime_bytes": last["runtime_bytes"], "requests": last["requests"],
+        "per_request": last["per_request"],
+        "return_ms": [r["ready_ms"] for r in returns],
+        "return_median_ms": median([r["ready_ms"] for r in returns]),
+        "return_runtime_bytes": max(r["runtime_bytes"] for r in returns),
+        "return_per_request": [x for x in returns[-1]["per_request"] if RUNTIME_PATH in x[0]],
+    }
+
+
+def uncompressed_bytes(browser, pages, modes):
+    with tempfile.TemporaryDirectory() as folder:
+        base, server, stack = site_server(folder, compress=False)
+        with stack:
+            out = {}
+            for name, page_path in pages.items():
+                for mode in modes:
+                    cold, _ = one_visit(browser, base, page_path, "none", mode, 120)
+                    out[f"{name}/{mode}"] = {"bytes": cold["bytes"], "runtime_bytes": cold["runtime_bytes"],
+                                             "per_request": cold["per_request"][:8]}
+    return {"server": server, "loads": out}
+
+
+def table(results):
+    lines = [f"key checker on emulated networks ({results['server']}, cold median of {results['runs']}, "
+             "shared loaded machine: noisy)",
+             f"  {'page/start':26}{'profile':>9}{'ready':>10}{'goal':>8}{'CPU after last byte':>21}"
+             f"{'MB':>7}{'return':>9}{'re-dl':>8}"]
+    for key, row in results["loads"].items():
+        lines.append(
+            f"  {row['page'] + '/' + row['mode']:26}{row['profile']:>9}{row['cold_median_ms']:>8} ms"
+            f"{GOALS_MS[row['profile']]:>6} ms{row['cpu_after_last_byte_median_ms'] or 0:>18} ms"
+            f"{row['bytes'] / 1e6:>7.2f}{row['return_median_ms']:>6} ms{row['return_runtime_bytes']:>8}")
+    for key, row in results.get("no_compression", {}).get("loads", {}).items():
+        lines.append(f"  no compression, {key}: {row['bytes'] / 1e6:.2f} MB (runtime {row['runtime_bytes'] / 1e6:.2f})")
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--profiles", default=",".join(PROFILES))
+    parser.add_argument("--pages", default=",".join(PAGES))
+    parser.add_argument("--modes", default=",".join(MODES))
+    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
+    args = parser.parse_args()
+    profiles = args.profiles.split(",")
+    pages = {name: PAGES[name] for name in args.pages.split(",")}
+    modes = args.modes.split(",")
+    chromium = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if not chromium:
+        sys.exit("bench_network: Chromium not found (make system-packages)")
+
+    from playwright.sync_api import sync_playwright
+
+    results = {"runs": args.runs, "profiles": {p: PROFILES[p] for p in profiles}, "goals_ms": GOALS_MS,
+               "return_goal_ms": RETURN_GOAL_MS, "loads": {}}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        with tempfile.TemporaryDirectory() as folder:
+            base, results["server"], stack = site_server(folder, compress=True)
+            with stack:
+                for profile in profiles:
+                    for name, page_path in pages.items():
+                        for mode in modes:
+                            print(f"  {name} {mode} {profile}…", flush=True)
+                            row = measure(browser, base, page_path, profile, mode, args.runs)
+                            results["loads"][f"{name}/{mode}/{profile}"] = {
+                                "page": name, "mode": mode, "profile": profile, **row}
+                            print(f"    ready {row['cold_ms']} ms, {row['bytes']:,} bytes, return "
+                                  f"{row['return_ms']} ms", flush=True)
+                            # Written as it goes: a slow-4G run takes long, keep what was measured.
+                            args.output.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n",
+                                                   encoding="utf-8")
+        results["no_compression"] = uncompressed_bytes(browser, pages, modes)
+        browser.close()
+    loads = results["loads"]
+    results["meets"] = {
+        key: {"ready": row["cold_median_ms"] <= GOALS_MS[row["profile"]],
+              "return": row["return_median_ms"] <= RETURN_GOAL_MS and row["return_runtime_bytes"] == 0}
+        for key, row in loads.items()}
+    args.output.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(table(results))
+
+
+if __name__ == "__main__":
+    main()
