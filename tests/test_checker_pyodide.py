@@ -96,3 +96,16 @@ def test_every_vector_passes_in_pyodide(pyodide_report):
 def test_doctests_pass_in_pyodide(pyodide_report):
     assert pyodide_report["doctests"]["attempted"] > 0
     assert pyodide_report["doctests"]["failed"] == 0
+
+
+def test_the_support_summary_is_the_same_in_pyodide(pyodide_report):
+    # Issue 11: one function makes the summary's lines about the key, wherever it runs.
+    import hashlib
+
+    import checker
+
+    vectors = [json.loads(line) for line in VECTORS.read_text(encoding="ascii").splitlines() if line.strip()]
+    summaries = {v["id"]: checker.support_summary(v["input"], lang=v["lang"], expect=v["expect"]) for v in vectors}
+    digest = hashlib.sha256(json.dumps(summaries, sort_keys=True).encode("ascii")).hexdigest()
+    assert pyodide_report["summaries"] == len(vectors)
+    assert pyodide_report["summaries_sha256"] == digest

@@ -41,7 +41,7 @@ pyodide.globals.set("COMPARE_SOURCE", readFileSync(args.compare, "utf-8"));
 const report = JSON.parse(
   await pyodide.runPythonAsync(`
 import doctest, json, sys, types
-import checker, checker.diagnosis, checker.exceptions, checker.iso7064, checker.keyformat, checker.luhn, checker.web
+import checker, checker.diagnosis, checker.exceptions, checker.iso7064, checker.keyformat, checker.luhn, checker.summary, checker.web
 
 compare = types.ModuleType("vector_compare")
 exec(compile(COMPARE_SOURCE, "compare.py", "exec"), compare.__dict__)
@@ -55,8 +55,14 @@ for vector in vectors:
     if problems:
         failures.append({"id": vector["id"], "problems": problems})
 
+# The support summary of every vector, for the test to compare with CPython's: as a digest,
+# since the whole would make the report too big for one pipe write before process.exit().
+import hashlib
+summaries = {v["id"]: checker.support_summary(v["input"], lang=v["lang"], expect=v["expect"]) for v in vectors}
+summaries_sha256 = hashlib.sha256(json.dumps(summaries, sort_keys=True).encode("ascii")).hexdigest()
+
 doctests = {"attempted": 0, "failed": 0}
-for module in (checker, checker.diagnosis, checker.exceptions, checker.iso7064, checker.keyformat, checker.luhn, checker.web):
+for module in (checker, checker.diagnosis, checker.exceptions, checker.iso7064, checker.keyformat, checker.luhn, checker.summary, checker.web):
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS, report=False)
     doctests["attempted"] += result.attempted
     doctests["failed"] += result.failed
@@ -70,6 +76,8 @@ json.dumps({
     "passed": len(vectors) - len(failures),
     "failures": failures,
     "doctests": doctests,
+    "summaries": len(summaries),
+    "summaries_sha256": summaries_sha256,
 })
 `),
 );
