@@ -37,6 +37,12 @@ checker.exceptions.InvalidComponent: Unknown product prefix 'X6'
 “O” at position 5 (counting from the left, without hyphens) was read as “0”. Keys never use “O”, so it almost certainly means “0”.
 >>> diagnose('S6AB1-CDEF2-GHJK3-MNPQ4-RSTVH', expect='pro/6')['findings'][0]['code']
 'version-mismatch'
+
+``support_summary`` gives the lines a reader may copy for support: nothing about the
+hidden middle of the key but how many characters it has.
+
+>>> support_summary('S6AB1-CDEF2-GHJK3-MNPQ4-RSTVH', lang='en')[0]
+['Key (middle hidden)', 'S6AB1-•••••-•••••-•••••-RSTVH']
 >>> products()[0]['id'], 'checksum' in FINDING_CODES, HELP_SECTIONS['checksum']
 ('studio/5', True, 'entering-keys/#typing-mistakes')
 """
@@ -55,6 +61,7 @@ from .diagnosis import (
 )
 from .exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength, ValidationError
 from .keyformat import KeyFormat, default_format
+from .summary import masked_key, support_summary
 
 __version__ = "0.1.0"
 
@@ -66,6 +73,8 @@ __all__ = [
     "format",
     "diagnose",
     "products",
+    "support_summary",
+    "masked_key",
     "FINDING_CODES",
     "HELP_SECTIONS",
     "SEVERITIES",

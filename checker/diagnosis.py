@@ -136,7 +136,7 @@ def _finding(code, lang, position=None, suggestions=(), variant="message", **fie
     }
 
 
-def diagnose(text, lang="ja", expect=None, key_format=None):
+def diagnose(text, lang="ja", expect=None, key_format=None, length=None):
     """Explain what is wrong with ``text`` as a license key.
 
     Never raises for a ``str`` (a non-``str`` raises ``TypeError``). Returns a
@@ -150,6 +150,8 @@ def diagnose(text, lang="ja", expect=None, key_format=None):
     - ``expect``: "product/version" (see ``products()``); a key of another
       product or version then gets a ``version-mismatch`` error. An ``expect``
       that names no known product/version is ignored.
+    - ``length``: the length of the whole input when ``text`` is only its
+      beginning (the widget hands over no more than the checker can judge).
     - ``valid`` is True when there is no finding of severity "error".
     - ``normalized`` is the display form once every symbol is known and the
       length is right, even if the checksum or the product is wrong.
@@ -178,8 +180,9 @@ def diagnose(text, lang="ja", expect=None, key_format=None):
     lang = pick_language(lang)
     result = {"valid": False, "normalized": None, "product": None, "version": None, "findings": []}
     findings = result["findings"]
-    if len(text) > fmt.max_input_length:
-        findings.append(_finding("too-long-input", lang, count=len(text), length=fmt.length))
+    count = max(len(text), length if isinstance(length, int) else 0)
+    if count > fmt.max_input_length:
+        findings.append(_finding("too-long-input", lang, count=count, length=fmt.length))
         return result
 
     analysis = fmt.analyse(text)

@@ -140,24 +140,33 @@ class KeyFormat:
         symbols, removed_invisible, separators = [], [], []
         after_symbol = False  # was the previous visible character a key character?
         pending = False  # a group hyphen seen: standard only if a key character comes later
+        # Characters since the last separator: a hyphen is the key's own when it closes
+        # whole groups. Counted per run, so one stray character early in the key cannot
+        # turn every later hyphen into noise; an unreadable character (a NUL, a combining
+        # mark) may stand for a symbol or be extra, so either count closes a group.
+        run = readable = 0
         for char in text:
             entry = table.get(char)
             if entry is not None:
                 symbols.append((char, entry[0], entry[1]))
                 pending = False
                 after_symbol = True
+                run += 1
+                readable += 1
             elif char in invisible:
                 removed_invisible.append(char)
             elif char in dashes or char.isspace():
-                if char == hyphen and after_symbol and len(symbols) % group == 0:
+                if char == hyphen and after_symbol and (run % group == 0 or (readable and readable % group == 0)):
                     pending = True
                 else:
                     separators.append(char)
                 after_symbol = False
+                run = readable = 0
             else:
                 symbols.append((char, None, False))
                 pending = False
                 after_symbol = True
+                run += 1
         if pending:
             separators.append(hyphen)
         compact = "".join(symbol or typed for typed, symbol, _ in symbols)

@@ -66,12 +66,87 @@ def test_stdin_keeps_what_is_inside_the_key():
     assert [f["code"] for f in json.loads(out(result))["findings"]] == ["separators", "invisible"]
 
 
-def test_undecodable_stdin_is_an_invalid_key_not_a_crash():
-    result = run("-", "--json", stdin=b"S6AB1\xff\xfe")
-    assert result.returncode == 1
-    assert b"Traceback" not in result.stderr
-    codes = [f["code"] for f in json.loads(out(result))["findings"]]
-    assert codes[:2] == ["invalid-character", "invalid-character"]
+# Issue 11, defect 12: bytes that are not UTF-8 are an input problem, said as one.
+@pytest.mark.parametrize("lang, words", [("ja_JP.UTF-8", "UTF-8 のテキストとして読めません"), ("C.UTF-8", "cannot be read as UTF-8 text")])
+@pytest.mark.parametrize("args", [["-"], ["S6AB1\udcff"]], ids=["stdin", "argument"])
+def test_undecodable_input_is_named_as_such(lang, words, args):
+    key = [os.fsencode(a) for a in args]
+    result = run(*key, stdin=b"S6AB1\xff\xfe-CDEF2", lang=lang)
+    assert result.returncode == 2
+    message = result.stderr.decode("utf-8")
+    assert words in message and "0xFF" in message, message
+    assert "Traceback" not in message and "U+DC" not in message and result.stdout == b""
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-8-sig"])
+def test_utf16_and_utf8_with_a_byte_order_mark_are_read(encoding):
+    data = f"{VALID}\r\n".encode(encoding)
+    if encoding == "utf-16-be":
+        data = b"\xfe\xff" + data
+    result = run("-", "--json", stdin=data)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(out(result))["findings"] == []
+
+
+# Issue 11, defect 5: standard input is read up to a bound, and "too long" is said.
+@pytest.mark.parametrize("lang, words", [("ja_JP.UTF-8", "入力が長すぎる"), ("C.UTF-8", "too long")])
+@pytest.mark.parametrize("source", ["zero", "yes"])
+def test_endless_stdin_is_too_long_not_a_crash(lang, words, source):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LC_")}
+    env.update(LANG=lang, PYTHONIOENCODING="utf-8")
+    producer = ["cat", "/dev/zero"] if source == "zero" else ["yes", VALID]
+    with subprocess.Popen(producer, stdout=subprocess.PIPE) as feed:
+        result = subprocess.run([sys.executable, "-m", "checker"], cwd=ROOT, env=env, stdin=feed.stdout,
+                                capture_output=True, timeout=60)
+        feed.kill()
+    assert result.returncode == 1, result.stderr
+    message = result.stderr.decode("utf-8")
+    assert words in message and "Traceback" not in message and "MemoryError" not in message, message
+
+
+def test_the_longest_checkable_input_is_still_checked():
+    from checker.__main__ import MAX_INPUT_BYTES
+
+    result = run("-", "--json", stdin=b" " * (MAX_INPUT_BYTES - 1) + b"\n")
+    assert result.returncode == 1 and json.loads(out(result))["findings"][0]["code"] == "too-long-input"
+    assert run("-", stdin=b" " * (MAX_INPUT_BYTES + 1)).stderr.decode().count("too long") == 1
+
+
+# Issue 11, defect 5: an internal error has its own exit status, documented.
+@pytest.mark.parametrize("lang, words", [("ja_JP.UTF-8", "内部エラー"), ("C.UTF-8", "internal error")])
+def test_an_internal_error_exits_3_and_says_so(lang, words):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LC_")}
+    env.update(LANG=lang, PYTHONIOENCODING="utf-8")
+    with open("/dev/full", "wb") as full:  # every write fails: the run cannot finish
+        result = subprocess.run([sys.executable, "-m", "checker", VALID], cwd=ROOT, env=env, stdout=full,
+                                stderr=subprocess.PIPE, timeout=60)
+    assert result.returncode == 3
+    message = result.stderr.decode("utf-8")
+    assert words in message and "Traceback" not in message and VALID not in message, message
+
+
+@pytest.mark.parametrize("lang, words", [("ja_JP.UTF-8", "3 内部エラー"), ("C.UTF-8", "3 internal error")])
+def test_help_documents_every_exit_status(lang, words):
+    result = run("--help", lang=lang)
+    assert result.returncode == 0 and words in out(result)
+    assert "exit status" in (ROOT / "README.md").read_text(encoding="utf-8").lower()
+
+
+# Issue 11, defect 12: usage and argparse's own errors follow the chosen language.
+@pytest.mark.parametrize("args", [["--bogus"], ["--lang", "fr"], ["--expect"], ["--json=1"], ["a", "b"]])
+def test_usage_errors_follow_the_language(args):
+    ja = run(*args, lang="ja_JP.UTF-8").stderr.decode("utf-8")
+    assert "使い方:" in ja and "エラー:" in ja and "usage:" not in ja and "error:" not in ja, ja
+    assert not [w for w in ("unrecognized", "invalid choice", "expected one", "ignored explicit") if w in ja], ja
+    en = run(*args, "--lang", "en", lang="ja_JP.UTF-8").stderr.decode("utf-8")
+    assert "usage:" in en and "error:" in en and "使い方" not in en, en
+
+
+def test_help_follows_the_language():
+    ja = out(run("--help", "--lang", "ja"))
+    assert ja.startswith("使い方:") and "オプション:" in ja and "show this help" not in ja, ja
+    en = out(run("--lang", "en", "--help", lang="ja_JP.UTF-8"))
+    assert en.startswith("usage:") and "options:" in en and "オプション" not in en, en
 
 
 def test_empty_stdin():

@@ -238,3 +238,20 @@ def test_lookalike_mistake_suggests_the_original(key, position):
         assert 1 <= len(suggestions) <= 5
         assert checker.format(key) in suggestions or len(suggestions) == 5
         assert all(checker.is_valid(s) for s in suggestions)
+
+
+# Issue 11, defect 13: one stray character early in the key must not make the key's own
+# hyphens look like removed dashes.
+@pytest.mark.parametrize("lang", ["ja", "en"])
+@pytest.mark.parametrize("stray", ["\x00", "\ud800", "\u0301", "!", "X"])
+@pytest.mark.parametrize("where", [0, 1, 3])
+def test_a_stray_character_leaves_the_keys_own_hyphens_alone(stray, where, lang):
+    key = "S6AB1-CDEF2-GHJK3-MNPQ4-RSTVH"
+    result = checker.diagnose(key[:where] + stray + key[where:], lang=lang)
+    separators = [f for f in result["findings"] if f["code"] == "separators"]
+    dash = checker.message_catalog()["text"]["dash"][lang]
+    # An extra key symbol ("X") makes its own group six long: at most that one hyphen is noise.
+    allowed = f"{dash}×1" if lang == "ja" else f"{dash} ×1"
+    assert all(dash not in f["message"] or allowed in f["message"] for f in separators), separators
+    if not stray.isalnum():
+        assert not separators, separators

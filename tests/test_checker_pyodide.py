@@ -171,3 +171,16 @@ def test_the_snapshot_holds_every_module_of_the_shipped_stdlib(shipped_snapshot_
     # Why the snapshot start may mount an empty stdlib zip: nothing is left to import from it.
     missing = shipped_stdlib_modules() - set(shipped_snapshot_report["modules"])
     assert not missing, f"modules the snapshot start could not import: {sorted(missing)}"
+
+
+def test_the_support_summary_is_the_same_in_pyodide(pyodide_report):
+    # Issue 11: one function makes the summary's lines about the key, wherever it runs.
+    import hashlib
+
+    import checker
+
+    vectors = [json.loads(line) for line in VECTORS.read_text(encoding="ascii").splitlines() if line.strip()]
+    summaries = {v["id"]: checker.support_summary(v["input"], lang=v["lang"], expect=v["expect"]) for v in vectors}
+    digest = hashlib.sha256(json.dumps(summaries, sort_keys=True).encode("ascii")).hexdigest()
+    assert pyodide_report["summaries"] == len(vectors)
+    assert pyodide_report["summaries_sha256"] == digest

@@ -16,11 +16,24 @@ def checked(text, **options):
 
 @pytest.mark.parametrize("text", [KEY, "s6ab1 cdef2 ghjk3 mnpq4 rstvh", "S6ABO-CDEF2", "", "🔑" * 40, "\x00\ud800"])
 @pytest.mark.parametrize("lang", ["ja", "en"])
-def test_the_result_is_diagnose_plus_corrected(text, lang):
+def test_the_result_is_diagnose_plus_corrected_and_summary(text, lang):
     result = checked(text, lang=lang)
     corrected = result.pop("corrected")
+    summary = result.pop("summary")
     assert result == checker.diagnose(text, lang=lang)
     assert all(isinstance(i, int) for i in corrected)
+    assert summary == checker.support_summary(text, lang=lang)
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_a_paste_handed_over_in_part_is_judged_by_its_whole_length(lang):
+    # Issue 11, defect 11: the widget sends at most what the checker can judge, plus the length.
+    limit = checker.default_format().max_input_length
+    result = checked("A" * (limit + 1), lang=lang, length=50_000_000)
+    assert [f["code"] for f in result["findings"]] == ["too-long-input"]
+    assert "50000000" in result["findings"][0]["message"]
+    assert result["summary"][0][1] == checker.message_catalog()["summary"]["not_shown"][lang]
+    assert checked(KEY, lang=lang, length=len(KEY))["valid"]
 
 
 def test_expect_is_passed_on_and_empty_means_any():

@@ -91,3 +91,47 @@ def test_unknown_go_code_reaches_the_404_page_whose_lookup_box_works(site, links
     with page.expect_navigation():
         look_up(page, "sys001")
     landed_on(page, links["codes"]["SYS-001"][lang], lang)
+
+
+# Issue 11, defect 3: what the reader typed is text, never a replacement pattern.
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("typed", ["$'", "$&", "US$$5", "$`x", "$1"])
+def test_lookup_echoes_dollar_signs_as_typed(site, page, lang, typed):
+    page.goto(site.page_url(lang, "errors/"))
+    look_up(page, typed)
+    message = page.locator("form.error-lookup .error-lookup__message").text_content()
+    template = CATALOG.ui[lang]["lookup_unknown"]
+    before, after = template.split("{code}")
+    assert message == before + typed + after
+
+
+# Issue 11, defect 4: codes are read by the checker's own rule (invisible characters,
+# dashes, full-width), and an echo neither hides characters nor splits one.
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("typed", ["NET-\u200b001", "\u202eNET-001", "\ufeffnet\u2060-001", "ＮＥＴ‐００１", "NET\u2212001"])
+def test_lookup_reads_codes_as_the_checker_reads_keys(site, links, page, lang, typed):
+    page.goto(site.page_url(lang, "errors/"))
+    with page.expect_navigation():
+        look_up(page, typed)
+    landed_on(page, links["codes"]["NET-001"][lang], lang)
+
+
+def test_the_lookup_box_uses_the_checkers_table(site):
+    html = (site.dir / "errors" / "index.html").read_text(encoding="utf-8")
+    table = json.loads((ROOT / "checker" / "data" / "formats.json").read_text(encoding="utf-8"))["normalization"]
+    assert "U+200B" in table["invisible_characters"]
+    rendered = html.split("data-normalization='", 1)[1].split("'", 1)[0]
+    assert json.loads(rendered) == {k: table[k] for k in ("dash_characters", "invisible_characters")}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_an_unknown_code_with_hidden_characters_is_echoed_visibly_and_cut_between_characters(site, page, lang):
+    page.goto(site.page_url(lang, "errors/"))
+    message = page.locator("form.error-lookup .error-lookup__message")
+    before, after = CATALOG.ui[lang]["lookup_unknown"].split("{code}")
+    look_up(page, "XYZ-\u200b999")
+    assert message.text_content() == before + "XYZ-[U+200B]999" + after
+    look_up(page, "A" * 39 + "😀" * 5)  # the 40th character is a surrogate pair
+    assert message.text_content() == before + "A" * 39 + "😀…" + after
+    look_up(page, "🇯🇵" * 45)  # a flag is two code points: never cut in half
+    assert message.text_content() == before + "🇯🇵" * 40 + "…" + after

@@ -36,6 +36,9 @@ from mkdocs.utils import get_relative_url
 import site_layout
 
 CATALOG = Path(__file__).resolve().parents[2] / "catalog" / "error-codes.yml"
+# The checker's normalization table (dashes, invisible characters): the lookup box reads
+# codes by the same rule the checker reads keys.
+NORMALIZATION = Path(__file__).resolve().parents[2] / "checker" / "data" / "formats.json"
 TEMPLATES = Path(__file__).resolve().parent
 
 # The shape the product shows (NET-001); the lookup box normalizes input to it.
@@ -257,14 +260,22 @@ def _languages(config):
     return i18n.build_languages, i18n.default_language, i18n.current_language
 
 
+def load_normalization(path=NORMALIZATION):
+    """The checker's lists of dash and invisible characters ("U+XXXX" each)."""
+    table = json.loads(Path(path).read_text(encoding="utf-8"))["normalization"]
+    return {key: table[key] for key in ("dash_characters", "invisible_characters")}
+
+
 def on_pre_build(config):
     languages, _, _ = _languages(config)
     _state["catalog"] = load_catalog(CATALOG, languages)
+    _state["normalization"] = load_normalization()
     _state["env"] = _environment()
 
 
 def on_serve(server, config, builder):
     server.watch(str(CATALOG))
+    server.watch(str(NORMALIZATION))
     return server
 
 
@@ -276,12 +287,14 @@ def _lookup_box(config, lang, heading, page):
         root = "../" * page.file.src_uri.count("/")
         targets = {code: root + offline_path(lang, lang, catalog.resolve(code).section) for code in codes}
         return env.get_template("error_lookup.html").render(
-            ui=catalog.ui[lang], targets=targets, errors_url=root + "errors.html", heading=heading)
+            ui=catalog.ui[lang], targets=targets, errors_url=root + "errors.html", heading=heading,
+            normalization=_state["normalization"])
     # Root-absolute: the box is also on the 404 pages, which hosts serve at any depth.
     root = site_layout.site_path(config.site_url) + site_layout.language_root(lang, default)
     targets = {code: root + catalog.resolve(code).section for code in codes}
     return env.get_template("error_lookup.html").render(
-        ui=catalog.ui[lang], targets=targets, errors_url=root + site_layout.ERRORS_PAGE, heading=heading)
+        ui=catalog.ui[lang], targets=targets, errors_url=root + site_layout.ERRORS_PAGE, heading=heading,
+        normalization=_state["normalization"])
 
 
 def _code_list(page, lang):

@@ -39,6 +39,8 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 RUNTIME = ROOT / "build" / "runtime"
 MANIFEST = RUNTIME / "manifest.json"
 TEXTS = ROOT / "catalog" / "key-checker.yml"  # outside overrides/, which MkDocs would publish
+# The most the checker judges: the widget hands the runtime no more than that of a paste.
+FORMATS = ROOT / "checker" / "data" / "formats.json"
 TEMPLATE = Path(__file__).resolve().parent.parent / "partials" / "key-checker.html"
 RUNTIME_DEST = "assets/pyodide"  # in the site, shared by every language; + "/<hash>/"
 # Published name of each runtime file whose name a stock server might not know.
@@ -79,6 +81,7 @@ def on_config(config):
         _state["runtime_folder"] = runtime_folder(manifest)  # once per build, not per language
     _state["manifest"] = manifest
     _state["texts"] = yaml.safe_load(TEXTS.read_text(encoding="utf-8"))
+    _state["max_input_length"] = json.loads(FORMATS.read_text(encoding="utf-8"))["normalization"]["max_input_length"]
     env = jinja2.Environment(
         # The theme's folders too, for Material's icons (`{% include ".icons/…svg" %}`).
         loader=jinja2.FileSystemLoader([TEMPLATE.parent, *config.theme.dirs]), autoescape=True,
@@ -144,6 +147,7 @@ def on_page_content(html, page, config, files):
             offline=offline,
             manual_links=manual_links,
             language_root=language_root,
+            max_input_length=_state["max_input_length"],
             runtime=manifest,
             products=[{"id": p["id"], "name": p["name"].get(lang) or p["id"]} for p in manifest["products"]],
             # Inside <script type="application/json">: "<" escaped, so no "</script>" can end it.

@@ -63,7 +63,7 @@ const report = JSON.parse(
 import json, sys, types
 if not NO_DOCTESTS:
     import doctest
-import checker, checker.diagnosis, checker.exceptions, checker.iso7064, checker.keyformat, checker.luhn, checker.web
+import checker, checker.diagnosis, checker.exceptions, checker.iso7064, checker.keyformat, checker.luhn, checker.summary, checker.web
 
 compare = types.ModuleType("vector_compare")
 exec(compile(COMPARE_SOURCE, "compare.py", "exec"), compare.__dict__)
@@ -77,8 +77,14 @@ for vector in vectors:
     if problems:
         failures.append({"id": vector["id"], "problems": problems})
 
+# The support summary of every vector, for the test to compare with CPython's: as a digest,
+# since the whole would make the report too big for one pipe write before process.exit().
+import hashlib
+summaries = {v["id"]: checker.support_summary(v["input"], lang=v["lang"], expect=v["expect"]) for v in vectors}
+summaries_sha256 = hashlib.sha256(json.dumps(summaries, sort_keys=True).encode("ascii")).hexdigest()
+
 doctests = {"attempted": 0, "failed": 0}
-for module in () if NO_DOCTESTS else (checker, checker.diagnosis, checker.exceptions, checker.iso7064, checker.keyformat, checker.luhn, checker.web):
+for module in () if NO_DOCTESTS else (checker, checker.diagnosis, checker.exceptions, checker.iso7064, checker.keyformat, checker.luhn, checker.summary, checker.web):
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS, report=False)
     doctests["attempted"] += result.attempted
     doctests["failed"] += result.failed
@@ -92,6 +98,8 @@ json.dumps({
     "passed": len(vectors) - len(failures),
     "failures": failures,
     "doctests": doctests,
+    "summaries": len(summaries),
+    "summaries_sha256": summaries_sha256,
 })
 `),
 );

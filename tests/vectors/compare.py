@@ -57,6 +57,7 @@ def problems(vector, checker):
             found.append(f"finding {index} ({w['code']}) message has an unfilled placeholder: {message!r}")
         if _has_japanese(_QUOTED.sub("", message)) != (vector["message_language"] == "ja"):
             found.append(f"finding {index} ({w['code']}) message is not in {vector['message_language']}: {message!r}")
+    found += summary_problems(vector, checker)
     want_validate = vector["validate"]
     try:
         outcome = checker.validate(vector["input"])
@@ -66,6 +67,34 @@ def problems(vector, checker):
         found.append(f"validate(): expected {want_validate!r}, got {outcome!r}")
     if checker.is_valid(vector["input"]) != (want_validate not in ("InvalidFormat", "InvalidLength", "InvalidComponent", "InvalidChecksum")):
         found.append("is_valid() disagrees with validate()")
+    return found
+
+
+def summary_problems(vector, checker):
+    """The support summary of the vector's input keeps the key's middle hidden (issue 11).
+
+    The symbols between the first and the last group never appear at their places in
+    the key line, and no three of them in a row anywhere else."""
+    found = []
+    text = vector["input"]
+    entries = checker.support_summary(text, lang=vector["lang"], expect=vector["expect"])
+    key_line = entries[0][1]
+    rest = json.dumps(entries[1:], ensure_ascii=False) + entries[0][0]
+    fmt = checker.default_format()
+    if len(text) > fmt.max_input_length:
+        return found
+    compact = fmt.analyse(text).compact
+    if len(compact) == fmt.length:
+        hidden = compact[5:20]
+        shown = [key_line[i + i // 5] for i in range(5, 20)]
+        if set(shown) != {"•"}:
+            found.append(f"summary key line shows hidden symbols: {key_line!r}")
+        for i in range(len(hidden) - 2):
+            if hidden[i : i + 3] in rest:
+                found.append(f"summary holds hidden symbols {hidden[i : i + 3]!r}: {rest!r}")
+    elif len(compact) < fmt.length and set(key_line) - {"•", "-"}:
+        if compact:
+            found.append(f"summary key line of a short input shows symbols: {key_line!r}")
     return found
 
 

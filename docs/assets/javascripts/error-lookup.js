@@ -1,21 +1,60 @@
 // The error-code lookup box (error-code pages and not-found pages). It takes what a
-// reader types — "net-001", "NET001", " NET-001 ", full-width "ＮＥＴ－００１" — and goes
-// to the section that explains the code. Targets and messages come from the form's
-// data-* attributes (rendered from catalog/error-codes.yml): no text lives here.
+// reader types — "net-001", "NET001", " NET-001 ", full-width "ＮＥＴ－００１", a code with
+// an invisible character picked up in copying — and goes to the section that explains
+// the code. Targets, messages and the normalization table come from the form's data-*
+// attributes (rendered from catalog/error-codes.yml and the checker's own table in
+// checker/data/formats.json): no text and no character list lives here.
 (() => {
-  // Spaces and every kind of dash or underscore a reader may type between the parts.
-  const NOISE = /[\s\-_.\u2010-\u2015\u2212\u30fc\uff0d\uff3f]/gu;
   const SHAPE = /^([A-Z]{3})([0-9]{3})$/;
+  // Beyond the checker's separators, what readers put between the parts of a code.
+  const CODE_SEPARATORS = ["_", "."];
   const QUOTED_MAX = 40;  // an unknown code is echoed back, but not a whole pasted e-mail
+  // Characters that show nothing (controls, zero-width and bidi marks, lone surrogates):
+  // echoed by name, so an echo never looks like a code it is not.
+  const HIDDEN = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/u;
 
-  function normalize(text) {
-    const compact = String(text).normalize("NFKC").toUpperCase().replace(NOISE, "");
-    const match = SHAPE.exec(compact);
-    return match ? `${match[1]}-${match[2]}` : null;
+  function characters(list) {
+    return new Set(list.map((item) => String.fromCodePoint(parseInt(item.replace(/^U\+/, ""), 16))));
+  }
+
+  // The checker's rule (checker/keyformat.py, KeyFormat.analyse): NFKC, invisible
+  // characters dropped, dashes and spaces are separators, a letter's case partner only
+  // when it is one character ("ß" does not become "SS").
+  function normalizer(table) {
+    const invisible = characters(table.invisible_characters);
+    const separators = new Set([...characters(table.dash_characters), ...CODE_SEPARATORS]);
+    return (text) => {
+      let compact = "";
+      for (const char of String(text).normalize("NFKC")) {
+        if (invisible.has(char) || separators.has(char) || /\s/u.test(char)) continue;
+        const upper = char.toUpperCase();
+        compact += upper.length === 1 ? upper : char;
+      }
+      const match = SHAPE.exec(compact);
+      return match ? `${match[1]}-${match[2]}` : null;
+    };
+  }
+
+  function pieces(text) {
+    if (typeof Intl.Segmenter === "function") {
+      return Array.from(new Intl.Segmenter().segment(text), (part) => part.segment);
+    }
+    return Array.from(text);
+  }
+
+  // What the reader typed, as text they can see: hidden characters named, cut between
+  // characters (never inside one).
+  function echo(typed) {
+    const shown = Array.from(typed, (char) => (HIDDEN.test(char)
+      ? `[U+${char.codePointAt(0).toString(16).toUpperCase().padStart(4, "0")}]`
+      : char)).join("");
+    const parts = pieces(shown);
+    return parts.length > QUOTED_MAX ? `${parts.slice(0, QUOTED_MAX).join("")}…` : shown;
   }
 
   function setUp(form) {
     const targets = JSON.parse(form.dataset.targets);
+    const normalize = normalizer(JSON.parse(form.dataset.normalization));
     const input = form.querySelector("input");
     const message = form.querySelector(".error-lookup__message");
 
@@ -30,10 +69,10 @@
         window.location.assign(targets[code]);
         return;
       }
-      const quoted = typed.length > QUOTED_MAX ? `${typed.slice(0, QUOTED_MAX)}…` : typed;
+      // split/join, not replace(): "$&" or "$'" in what was typed stays as typed.
       message.textContent = typed === ""
         ? form.dataset.messageEmpty
-        : form.dataset.messageUnknown.replace("{code}", quoted);
+        : form.dataset.messageUnknown.split("{code}").join(echo(typed));
       form.dataset.state = typed === "" ? "empty" : "unknown";
       input.setAttribute("aria-invalid", "true");
       input.focus();

@@ -2,7 +2,7 @@
 //
 // Messages are plain objects. In: {type: "init", mode: "snapshot"|"plain", runtime, port}
 // (the port only in the snapshot mode: see below), then {id, type: "check", text, lang,
-// expect}. Out: {type: "ready", mode, ms} or
+// expect, length}. Out: {type: "ready", mode, ms} or
 // {type: "failed", mode, error}, then {id, type: "result", result} or {id, type: "error",
 // error}. Errors travel as data ({kind: "python"|"js", name}); no message text that
 // could quote the key ever leaves this worker, and nothing is logged.
@@ -269,7 +269,8 @@ self.onmessage = async ({ data }) => {
     }
   } else if (data.type === "check") {
     try {
-      const result = JSON.parse(checkFunction(data.text, data.lang, data.expect || null));
+      // `length`: the whole input's, when the page handed over only its beginning.
+      const result = JSON.parse(checkFunction(data.text, data.lang, data.expect || null, data.length ?? null));
       self.postMessage({ id: data.id, type: "result", result });
     } catch (error) {
       self.postMessage({ id: data.id, type: "error", error: describe(error) });

@@ -8,6 +8,8 @@
 // data-valid="true|false". Every text comes from the page (the widget's JSON block).
 // The key is never logged, stored, put in a URL or sent anywhere: it only goes to the worker.
 
+import { supportSummary } from "./support-summary.js";
+
 const WORKER_URL = new URL("./key-checker-worker.js", import.meta.url);
 const DEBOUNCE_MS = 150;
 
@@ -116,7 +118,7 @@ function fail() {
 function send(job) {
   const id = runtime.nextId++;
   runtime.pending.set(id, job);
-  runtime.worker.postMessage({ id, type: "check", text: job.text, lang: job.lang, expect: job.expect });
+  runtime.worker.postMessage({ id, type: "check", text: job.text, lang: job.lang, expect: job.expect, length: job.length });
 }
 
 /** Start (or restart, after an error) the runtime. */
@@ -126,10 +128,11 @@ export function start(config = runtime.config) {
   spawn("snapshot");
 }
 
-/** Check a key: resolves with checker.diagnose()'s result (plus `corrected`) once the runtime is ready. */
-export function check(text, { lang = "en", expect = null } = {}) {
+/** Check a key: resolves with checker.diagnose()'s result (plus `corrected` and `summary`) once
+ * the runtime is ready. `length`: the whole input's length when `text` is only its beginning. */
+export function check(text, { lang = "en", expect = null, length = null } = {}) {
   return new Promise((resolve, reject) => {
-    const job = { text: String(text), lang, expect, resolve, reject };
+    const job = { text: String(text), lang, expect, length, resolve, reject };
     if (runtime.state === "ready") send(job);
     else if (runtime.state === "loading") runtime.waiting.push(job);
     else reject(new Error("runtime unavailable"));
@@ -150,13 +153,27 @@ function element(tag, className, text) {
   return node;
 }
 
-// "S6AB1-CDEF2-…" with the first and last group kept: a summary never holds the whole key.
-function masked(result, text) {
-  const groups = result.normalized
-    ? result.normalized.split("-")
-    : (text.normalize("NFKC").toUpperCase().replace(/[^0-9A-Z]/g, "").match(/.{1,5}/g) || []);
-  if (groups.length < 3) return "•••••";
-  return [groups[0], ...groups.slice(1, -1).map((g) => "•".repeat(g.length)), groups[groups.length - 1]].join("-");
+// What the checker can judge of `text`: at most `max + 1` code points (enough for it to say
+// "too long"), and the whole text's length in code points, as Python counts them, when
+// more was typed. A huge paste is never copied whole into the runtime.
+function bounded(text, max) {
+  if (text.length <= max) return { text, length: null };
+  let length = text.length;
+  for (let i = 0; i < text.length - 1; i += 1) {
+    const unit = text.charCodeAt(i);
+    if (unit >= 0xd800 && unit <= 0xdbff) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) { length -= 1; i += 1; }
+    }
+  }
+  if (length <= max) return { text, length: null };
+  let head = "";
+  let count = 0;
+  for (const point of text) {
+    if (count++ > max) break;
+    head += point;
+  }
+  return { text: head, length };
 }
 
 async function copyText(text) {
@@ -177,9 +194,11 @@ class Widget {
     this.input = root.querySelector(".key-checker__input");
     this.expect = root.querySelector(".key-checker__expect");
     this.output = root.querySelector(".key-checker__result");
+    this.maxInput = Number(root.dataset.maxInput); // checker/data/formats.json, max_input_length
     this.sequence = 0;
     this.timer = null;
     this.last = null; // {text, result} shown now
+    this.copyTimers = new WeakMap(); // button -> the timer that puts its label back
 
     this.form.addEventListener("submit", (event) => {
       event.preventDefault(); // never a navigation: the key must not reach a URL
@@ -225,7 +244,8 @@ class Widget {
     if (runtime.state === "loading") this.showMessage(this.t.waiting);
     this.output.setAttribute("aria-busy", "true");
     try {
-      const result = await check(text, { lang: this.lang, expect });
+      const handed = bounded(text, this.maxInput);
+      const result = await check(handed.text, { lang: this.lang, expect, length: handed.length });
       if (sequence !== this.sequence) return; // a newer check is on its way
       this.last = { text, expect, result };
       this.render(result, text);
@@ -278,7 +298,7 @@ class Widget {
       }
       const copy = element("button", "md-button key-checker__copy", t.copy);
       copy.type = "button";
-      copy.addEventListener("click", () => this.copy(copy, result.normalized, t.copied));
+      copy.addEventListener("click", () => this.copy(copy, () => result.normalized, t.copied));
       line.append(code, " ", copy);
       block.append(line);
       if (result.product) {
@@ -318,39 +338,37 @@ class Widget {
 
     const summary = element("button", "md-button key-checker__summary", t.summary_button);
     summary.type = "button";
-    summary.addEventListener("click", () => this.copy(summary, this.summary(result, text), t.summary_copied));
+    summary.addEventListener("click", () => this.copy(summary, () => this.summary(result), t.summary_copied));
     nodes.push(element("p", "key-checker__actions"));
     nodes[nodes.length - 1].append(summary);
     this.output.replaceChildren(...nodes);
   }
 
-  summary(result, text) {
+  // The lines about the key come from the checker (checker.support_summary: masked key,
+  // verdict, findings by kind and count); the page adds what only it knows.
+  summary(result) {
     const t = this.t;
     const expect = this.expect.value ? this.expect.selectedOptions[0].textContent : t.summary_none;
-    const findings = result.findings.length
-      ? result.findings.map((f) => `- [${f.code}] ${f.message}`)
-      : [`- ${t.summary_none}`];
-    return [
-      t.summary_title,
-      `${t.summary_key}: ${masked(result, text)}`,
-      `${t.summary_verdict}: ${result.valid ? t.valid : t.invalid}`,
-      `${t.summary_expect}: ${expect}`,
-      `${t.summary_findings}:`,
-      ...findings,
-      `${t.summary_browser}: ${navigator.userAgent}`,
-      `${t.summary_time}: ${new Date().toISOString()}`,
-    ].join("\n");
+    return supportSummary(t.summary_title, [
+      ...result.summary,
+      [t.summary_expect, expect],
+      [t.summary_browser, navigator.userAgent],
+      [t.summary_time, new Date().toISOString()],
+    ]);
   }
 
+  // The button's own label is kept from its first click: a second click while it says
+  // "Copied" must not make "Copied" the label to come back to.
   async copy(button, text, done) {
-    const label = button.textContent;
+    const label = (button.dataset.label ??= button.textContent);
+    clearTimeout(this.copyTimers.get(button));
     try {
-      await copyText(text);
+      await copyText(text());
       button.textContent = done;
     } catch {
       button.textContent = this.t.copy_failed;
     }
-    setTimeout(() => { button.textContent = label; }, 2500);
+    this.copyTimers.set(button, setTimeout(() => { button.textContent = label; }, 2500));
   }
 }
 
