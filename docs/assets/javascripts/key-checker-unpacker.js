@@ -9,8 +9,13 @@
 // once the page has started up: only then does the CPU work (inflating, compiling) begin.
 // Out, on the port (to key-checker-worker.js): {type: "unpacked", name: "wasm", value:
 // WebAssembly.Module}, {type: "unpacked", name: "snapshot", value: ArrayBuffer} (the
-// inflated container, transferred) or {type: "unpacked", name, error: true}. It closes
-// itself once both are handed on.
+// inflated container, transferred) or {type: "unpacked", name, error: true}; back from
+// the worker: {type: "received", name}. It closes itself only once the worker has said
+// it received both: Firefox drops a message still on its way through a MessagePort
+// (the compiled module, which it posts last) when the sending worker closes right after
+// posting it, and the start then waited forever (issue 15).
+// Out, to the page: {type: "progress", step: "downloaded"|"unpacked", name} as each
+// file is here, then ready for the worker (key-checker.js's watchdog and progress).
 
 const RUNTIME = new URL("../pyodide/", self.location.href);
 const files = new URL(self.location.href).searchParams;
@@ -24,6 +29,9 @@ const portReady = new Promise((resolve) => {
 async function download(name) {
   const response = await fetch(new URL(files.get(name), RUNTIME), { integrity: files.get(`${name}Integrity`) });
   if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  // With an integrity check the body is only handed over once it is all here and
+  // verified, so progress goes by steps, not bytes.
+  self.postMessage({ type: "progress", step: "downloaded", name });
   return response;
 }
 
@@ -38,16 +46,25 @@ const unpack = {
   snapshot: (response) => new Response(gunzip(response)).arrayBuffer(),
 };
 
-let left = 2;
+const received = new Set();
+portReady.then((port) => {
+  port.onmessage = ({ data }) => {
+    if (data.type !== "received") return;
+    received.add(data.name);
+    if (received.size === 2) self.close();
+  };
+});
+
 for (const name of ["wasm", "snapshot"]) {
   const downloaded = download(name);
   downloaded.catch(() => {});
-  portReady
-    .then((port) => downloaded
-      .then(unpack[name])
-      .then(
-        (value) => port.postMessage({ type: "unpacked", name, value }, value instanceof ArrayBuffer ? [value] : []),
-        () => port.postMessage({ type: "unpacked", name, error: true }),
-      ))
-    .finally(() => { if (--left === 0) self.close(); });
+  portReady.then((port) => downloaded
+    .then(unpack[name])
+    .then(
+      (value) => {
+        port.postMessage({ type: "unpacked", name, value }, value instanceof ArrayBuffer ? [value] : []);
+        self.postMessage({ type: "progress", step: "unpacked", name });
+      },
+      () => port.postMessage({ type: "unpacked", name, error: true }),
+    ));
 }
