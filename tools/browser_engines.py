@@ -7,7 +7,7 @@ Chromium is driven by Playwright (tests/conftest.py). The two others come from D
   selenium's ``webdriver.WebKitGTK``, on an Xvfb display this module starts on a free number.
 
 Each browser offers ``open(url)``, ``run(script)`` (the script's body, ``return`` gives the value),
-``wait(script, timeout)`` and ``close()``. A missing program raises ``EngineMissing`` saying
+``wait(script, timeout)``, ``type(selector, text)`` (real key presses), ``url()`` and ``close()``. A missing program raises ``EngineMissing`` saying
 what to install: the tests fail with it, they never skip.
 """
 
@@ -124,9 +124,11 @@ class Firefox(_Browser):
     def run(self, script, *args):
         return self.client.execute_script(script, script_args=list(args), sandbox=None)
 
-    def console(self):
-        """The page's console messages so far (Marionette reads the browser's console service)."""
-        return self.client.execute_script("return []")
+    def type(self, selector, text):
+        self.client.find_element("css selector", selector).send_keys(text)
+
+    def url(self):
+        return self.client.get_url()
 
     def close(self):
         client = getattr(self, "client", None)
@@ -198,6 +200,14 @@ class WebKit(_Browser):
 
     def run(self, script, *args):
         return self.client.execute_script(script, *args)
+
+    def type(self, selector, text):
+        from selenium.webdriver.common.by import By
+
+        self.client.find_element(By.CSS_SELECTOR, selector).send_keys(text)
+
+    def url(self):
+        return self.client.current_url
 
     def close(self):
         try:
