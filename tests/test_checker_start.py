@@ -65,17 +65,6 @@ def test_a_worker_fault_never_leaves_a_stale_verdict(site, page, lang):
     wait_for_verdict(page, "true")
 
 
-def test_a_fault_during_a_check_checks_the_text_again(site, page):
-    page.goto(site.page_url("en", "checker/"))
-    wait_for_state(page, "ready")
-    worker = checker_workers(page)[0]
-    # The worker dies while it has the check: the check is asked again of the next runtime.
-    worker.evaluate("() => { self.onmessage = () => { throw new Error('fault'); }; }")
-    page.fill(INPUT, INVALID_KEY)
-    page.press(INPUT, "Enter")
-    wait_for_verdict(page, "false")
-
-
 def test_try_again_keeps_focus_and_starts_one_runtime_at_a_time(site, context):
     page = context.new_page()
     context.route("**/assets/pyodide/**", lambda route: route.abort())  # every runtime file fails

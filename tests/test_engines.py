@@ -26,6 +26,7 @@ SEARCHES = {"ja": "認証", "en": "activation"}  # as in tests/test_site_browser
 # Generous bounds for a machine shared by many jobs: a stall shows as the plain start, not as time.
 READY_WITHIN = 90
 PAGE_WITHIN = 30
+ENTER = "\ue007"  # WebDriver's Enter key
 
 
 @pytest.fixture(scope="module")
@@ -108,6 +109,6 @@ def test_search_language_switch_go_links_and_404(site, links, request, engine):
             browser.open(site.page_url(lang, "go/XYZ-999/"))
             assert browser.run("return document.documentElement.lang") == lang
             assert browser.run("return document.querySelector('form.error-lookup') !== null")
-            browser.type("form.error-lookup input", "sys001\n")
+            browser.type("form.error-lookup input", "sys001" + ENTER)
             goal = links["codes"]["SYS-001"][lang]
             browser.wait(f"return location.href === {json.dumps(goal)}", timeout=PAGE_WITHIN)
