@@ -9,7 +9,7 @@ MKDOCS := NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs
 CHROMIUM ?= $(shell command -v chromium || command -v chromium-browser)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup runtime serve build test bench audit lock clean chromium system-packages
+.PHONY: help setup runtime serve build offline test bench audit lock clean chromium system-packages
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -89,6 +89,10 @@ serve: setup runtime ## Serve the site with live reload at http://127.0.0.1:8000
 
 build: setup runtime ## Build the static site into site/
 	$(MKDOCS) build --strict
+
+# The help to ship inside the installer, opened from files (tools/offline_bundle.py).
+offline: setup runtime ## Build the offline bundle: dist/activation-help-offline-VERSION.zip and its folder; prints the size
+	$(PY) tools/offline_bundle.py
 
 # --- checks ----------------------------------------------------------------
 

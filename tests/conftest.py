@@ -7,6 +7,7 @@ so a browser test can prove that no request ever leaves 127.0.0.1.
 import os
 import shutil
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 from site_server import BuildFailed, ServedSite  # noqa: E402
+import offline_bundle  # noqa: E402
 
 LANGUAGES = ("ja", "en")  # default language first; it lives at the site root
 
@@ -53,6 +55,21 @@ def site(tmp_path_factory):
         pytest.fail(str(error), pytrace=False)
     yield Site(served.dir, served.url, served.build_log)
     served.close()
+
+
+@pytest.fixture(scope="session")
+def bundle(tmp_path_factory):
+    """The offline bundle (make offline), built once and unpacked from its zip: the folder."""
+    try:
+        folder, zip_path = offline_bundle.build(tmp_path_factory.mktemp("dist"))
+    except offline_bundle.BuildFailed as error:
+        pytest.fail(str(error), pytrace=False)
+    unpacked = tmp_path_factory.mktemp("unpacked")
+    with zipfile.ZipFile(zip_path) as archive:
+        archive.extractall(unpacked)
+    built = sorted(p.relative_to(folder) for p in folder.rglob("*") if p.is_file())
+    assert sorted(p.relative_to(unpacked) for p in unpacked.rglob("*") if p.is_file()) == built
+    return unpacked
 
 
 def chromium_path():

@@ -92,7 +92,7 @@ def go_page(site, lang, code):
 # --- links.json ------------------------------------------------------------------
 
 def test_links_json_lists_every_code_with_absolute_urls_and_titles(site, links, catalog):
-    assert set(links) == {"codes", "titles"}
+    assert set(links) == {"codes", "titles", "offline"}  # offline: tests/test_offline_bundle.py
     assert list(links["codes"]) == list(catalog.codes), "links.json must list the catalog's codes, in order"
     for code, entry in catalog.codes.items():
         assert set(links["codes"][code]) == set(LANGUAGES), code

@@ -6,7 +6,11 @@
   id = the lower-case code), ``<!-- error-lookup -->`` becomes the lookup box; the
   not-found pages get the lookup box appended (or where they put the marker);
 - after the last language is built: ``/go/CODE/`` and ``/en/go/CODE/`` (static pages
-  that redirect to the code's section, working without JavaScript) and ``/links.json``.
+  that redirect to the code's section, working without JavaScript) and ``/links.json``,
+  which also gives each section's path inside the offline bundle (``offline``).
+
+The offline bundle (``make offline``, opened from a file) has no /go/ pages: there the
+lookup box links relatively, to ``page.html#id``.
 
 The /go/ pages and links.json are written after the build, outside MkDocs' files, so
 they stay out of the sitemap and the search index. Markup lives in the Jinja templates
@@ -182,11 +186,19 @@ def site_path(site_url):
     return urlsplit(site_url).path.rstrip("/") + "/"
 
 
+def offline_path(lang, default, section):
+    """A "page/#id" section's path inside the offline bundle ("en/troubleshooting.html#id")."""
+    page_part, section_id = SECTION.match(section).groups()
+    return f"{language_root(lang, default)}{page_part.rstrip('/')}.html#{section_id}"
+
+
 def links_json(catalog, site_url, languages, default):
     """The document developers build their dialogs from (/links.json)."""
     return {
         "codes": {code: {lang: section_url(site_url, lang, default, entry.section) for lang in languages}
                   for code, entry in catalog.codes.items()},
+        "offline": {code: {lang: offline_path(lang, default, entry.section) for lang in languages}
+                    for code, entry in catalog.codes.items()},
         "titles": {code: {lang: entry.text[lang]["title"] for lang in languages}
                    for code, entry in catalog.codes.items()},
     }
@@ -258,11 +270,17 @@ def on_serve(server, config, builder):
     return server
 
 
-def _lookup_box(config, lang, heading):
+def _lookup_box(config, lang, heading, page):
     catalog, env = _state["catalog"], _state["env"]
     languages, default, _ = _languages(config)
+    codes = [*catalog.codes, *catalog.retired]
+    if config.extra.get("offline"):  # from a file: relative to the page, which sits in its language root or below
+        root = "../" * page.file.src_uri.count("/")
+        targets = {code: root + offline_path(lang, lang, catalog.resolve(code).section) for code in codes}
+        return env.get_template("error_lookup.html").render(
+            ui=catalog.ui[lang], targets=targets, errors_url=root + "errors.html", heading=heading)
     root = site_path(config.site_url or "/") + language_root(lang, default)
-    targets = {code: root + catalog.resolve(code).section for code in [*catalog.codes, *catalog.retired]}
+    targets = {code: root + catalog.resolve(code).section for code in codes}
     return env.get_template("error_lookup.html").render(
         ui=catalog.ui[lang], targets=targets, errors_url=root + "errors/", heading=heading)
 
@@ -293,11 +311,11 @@ def on_page_markdown(markdown, page, config, files):
     def replace(match):
         if match.group(1) == "error-codes":
             return _code_list(page, lang)
-        return _lookup_box(config, lang, heading=False)
+        return _lookup_box(config, lang, heading=False, page=page)
 
     markdown = MARKER.sub(replace, markdown)
     if is_not_found and "error-lookup" not in markers:
-        markdown = markdown.rstrip() + "\n\n" + _lookup_box(config, lang, heading=True)
+        markdown = markdown.rstrip() + "\n\n" + _lookup_box(config, lang, heading=True, page=page)
     return markdown
 
 
@@ -310,8 +328,9 @@ def on_post_build(config):
         raise PluginError("error_codes.py: site_url is needed for /links.json and the /go/ pages")
     catalog, env = _state["catalog"], _state["env"]
     languages, default, _ = _languages(config)
-    for rel, html in go_pages(catalog, config.site_url, languages, default, env).items():
-        write_if_changed(os.path.join(config.site_dir, rel), html)
+    if not config.extra.get("offline"):  # a /go/ page would send the reader to the online site
+        for rel, html in go_pages(catalog, config.site_url, languages, default, env).items():
+            write_if_changed(os.path.join(config.site_dir, rel), html)
     links = links_json(catalog, config.site_url, languages, default)
     write_if_changed(os.path.join(config.site_dir, "links.json"),
                      json.dumps(links, ensure_ascii=False, indent=2) + "\n")

@@ -11,6 +11,10 @@ there: pages without it load nothing of the runtime.
 The runtime itself (the Pyodide files, the checker wheel in ``pyodide-lock.json``, a
 memory snapshot) is built by ``make runtime`` into ``build/runtime/`` and copied into
 ``assets/pyodide/``. Its ``manifest.json`` gives the SRI hashes the worker checks.
+
+The offline bundle (``make offline``, opened from a file) ships no runtime: browsers
+do not run module workers from file:// pages. There the widget is rendered in its
+``offline`` state: it says the checker needs the online site and lists the manual checks.
 """
 
 import json
@@ -59,7 +63,7 @@ def on_config(config):
 
 def on_files(files, config):
     i18n = config.plugins["i18n"]
-    if i18n.current_language != i18n.default_language:
+    if i18n.current_language != i18n.default_language or config.extra.get("offline"):
         return files  # the runtime is shared; the default language's build copies it once
     folder = RUNTIME / "pyodide"
     for name in _state["manifest"]["files"]:
@@ -80,6 +84,14 @@ def _language_root(page, config):
     return "../" * depth or "./"
 
 
+def _page_link(href, config):
+    """A "page/#id" link as the build writes URLs ("page.html#id" without directory URLs)."""
+    if config.use_directory_urls:
+        return href
+    path, hash_mark, fragment = href.partition("#")
+    return (path.rstrip("/") or "index") + ".html" + hash_mark + fragment
+
+
 def on_page_content(html, page, config, files):
     markers = list(MARKER.finditer(html))
     if not markers:
@@ -98,12 +110,17 @@ def on_page_content(html, page, config, files):
     language_root = _language_root(page, config)
     counter = iter(range(1, len(markers) + 1))
 
+    offline = bool(config.extra.get("offline"))
+    manual_links = [dict(link, href=_page_link(link["href"], config)) for link in texts["manual_links"]]
+
     def widget(match):
         number = next(counter)
         return _state["template"].render(
             uid=f"key-checker-{number}",
             lang=lang,
             t=texts,
+            offline=offline,
+            manual_links=manual_links,
             language_root=language_root,
             runtime=manifest,
             products=[{"id": p["id"], "name": p["name"].get(lang) or p["id"]} for p in manifest["products"]],
@@ -111,6 +128,9 @@ def on_page_content(html, page, config, files):
             script_texts=json.dumps(texts["script"], ensure_ascii=False).replace("<", "\\u003c"),
         )
 
+    if offline:
+        page.meta["key_checker"] = {"offline": True}  # the stylesheet, no runtime
+        return MARKER.sub(widget, html)
     page.meta["key_checker"] = {
         "snapshot": manifest["snapshot"]["file"], "snapshotIntegrity": manifest["snapshot"]["integrity"],
         "snapshotBytes": manifest["snapshot"]["raw_bytes"],

@@ -33,8 +33,8 @@ def on_files(files, config):
 
 @event_priority(-200)  # after every other hook has changed the page
 def on_post_page(output, page, config):
-    if page.file.src_uri.split(".")[0] != "404":
-        return output
+    if page.file.src_uri.split(".")[0] != "404" or config.extra.get("offline"):
+        return output  # the offline bundle is opened from files: no host serves it for missing URLs
     here = urlsplit(config.site_url or "/").path.rstrip("/") + "/" + page.url
 
     def absolute(match):

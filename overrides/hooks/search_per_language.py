@@ -6,7 +6,8 @@ into one index per language (``search/…`` for Japanese, ``en/search/…`` for 
 each configured with Material's own settings for that language, so Japanese text is
 segmented and English words match. Pages of a non-default language get their ``__config.base`` moved
 to their language root, which is where Material's search looks for the index and
-resolves result links. Every page runs Material's search worker through
+resolves result links. In the offline bundle each language also gets its index as
+``search_index.js``, the form Material reads from a file. Every page runs Material's search worker through
 ``search-segmenter.js``, which splits Japanese queries into words as the index was.
 """
 
@@ -57,7 +58,7 @@ def on_post_page(output, page, config):
         # Material's worker, run by ours, which splits Japanese queries into words.
         folder, material = posixpath.split(app["search"])
         app["search"] = f"{posixpath.join(folder, SEGMENTER)}?material={material}"
-        if page.meta.get("key_checker"):
+        if page.meta.get("key_checker") and not config.extra.get("offline"):
             # Two cores are few: the index is built once the checker's runtime has started.
             app["search"] += "&after=key-checker"
         return match.group(1) + json.dumps(app, ensure_ascii=False) + match.group(3)
@@ -92,3 +93,8 @@ def on_post_build(config):
         os.makedirs(os.path.join(folder, "search"), exist_ok=True)
         with open(os.path.join(folder, "search", "search_index.json"), "w", encoding="utf-8") as f:
             json.dump(index, f, ensure_ascii=False, separators=(",", ":"))
+        if config.extra.get("offline"):
+            # From a file, Material loads the index as a script that sets __index (its
+            # offline plugin writes only the combined one, at the root).
+            with open(os.path.join(folder, "search", "search_index.js"), "w", encoding="utf-8") as f:
+                f.write("var __index = " + json.dumps(index, ensure_ascii=False, separators=(",", ":")))

@@ -6,6 +6,8 @@
 // comes as ?material=…, set by overrides/hooks/search_per_language.py) and rewrites
 // each query message before Material's handler sees it.
 
+// In the offline bundle this runs in a frame (file-worker.js), which sets workerURL.
+const WORKER_URL = new URL(self.workerURL || self.location.href);
 const QUERY = 2; // Material's message type for a search query
 const JAPANESE = /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\u30fc]+/gu;
 const PARTICLE = /^\p{sc=Hiragana}$/u; // one kana on its own: に, を, の … match everything
@@ -23,7 +25,7 @@ function segment(query) {
 // says the checker's runtime has started (or failed), at most HOLD_MS: building the index
 // takes 0.2 s of CPU, which the runtime's start needs more on a machine with two cores.
 const HOLD_MS = 4000;
-if (new URL(self.location.href).searchParams.get("after") === "key-checker") {
+if (WORKER_URL.searchParams.get("after") === "key-checker") {
   let held = [];
   const channel = new BroadcastChannel("key-checker");
   const release = () => {
@@ -48,4 +50,4 @@ self.addEventListener("message", ({ data }) => {
   if (data && data.type === QUERY && typeof data.data === "string") data.data = segment(data.data);
 });
 
-importScripts(new URL(new URL(self.location.href).searchParams.get("material"), self.location.href).href);
+importScripts(new URL(WORKER_URL.searchParams.get("material"), WORKER_URL).href);

@@ -1,0 +1,189 @@
+""""Check this computer": the connection and clock diagnosis, from one data file.
+
+``catalog/diagnostics.yml`` (or the file named by ``DIAGNOSTICS_CATALOG``; the tests
+build with loopback endpoints that way) holds the activation endpoints, the timeouts,
+the clock threshold and every text in every language. A page asks for the diagnosis with
+the marker ``<!-- diagnose -->``; it becomes ``overrides/partials/diagnose.html``
+rendered with the page language's texts (any other ``<!-- diagnose… -->`` marker stops
+the build). Such a page gets ``page.meta["diagnose"]`` (``overrides/main.html`` then
+loads the page module and its stylesheet there only) and ``page.meta["connect_src"]``:
+the endpoint URLs, which ``overrides/hooks/csp.py`` adds to that page's ``connect-src``.
+No endpoint configured: the policy stays ``connect-src 'self'`` and the page says so.
+"""
+
+import json
+import os
+import posixpath
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import jinja2
+import yaml
+from mkdocs.exceptions import PluginError
+
+ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_CATALOG = ROOT / "catalog" / "diagnostics.yml"
+CATALOG_ENV = "DIAGNOSTICS_CATALOG"
+TEMPLATE = Path(__file__).resolve().parent.parent / "partials" / "diagnose.html"
+MARKER = re.compile(r"<!--\s*(diagnose\S*)((?:(?!-->).)*?)\s*-->", re.S)
+KNOWN_MARKER = "diagnose"
+ENDPOINT_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+# Plain http only for the machine itself (the tests' servers); readers' endpoints are https.
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
+# Characters that would end or split a CSP source expression, or that CSP would ignore.
+UNSAFE_IN_CSP = re.compile(r"[\s;,'\"?#*]")
+
+_state = {}
+
+
+class CatalogError(PluginError):
+    """The diagnostics catalog cannot be used; the message says where and why."""
+
+
+def catalog_path():
+    return Path(os.environ.get(CATALOG_ENV) or DEFAULT_CATALOG)
+
+
+def _keys(tree, prefix=""):
+    """Every key path in a nested mapping ("script.results.online_ok")."""
+    keys = set()
+    for key, value in tree.items():
+        path = f"{prefix}{key}"
+        keys.add(path)
+        if isinstance(value, dict):
+            keys |= _keys(value, path + ".")
+    return keys
+
+
+def _check_endpoint(number, entry, languages):
+    where = f"endpoints[{number}]"
+    if not isinstance(entry, dict):
+        raise CatalogError(f"diagnostics: {where} must be a mapping")
+    endpoint_id = entry.get("id")
+    if not isinstance(endpoint_id, str) or not ENDPOINT_ID.match(endpoint_id):
+        raise CatalogError(f"diagnostics: {where}: id {endpoint_id!r} must be lower-case ASCII letters, digits, hyphens")
+    names = entry.get("name")
+    if not isinstance(names, dict) or any(not isinstance(names.get(lang), str) or not names[lang].strip()
+                                          for lang in languages):
+        raise CatalogError(f"diagnostics: endpoint {endpoint_id!r} needs a name in each language: {', '.join(languages)}")
+    url = entry.get("url")
+    parts = urlsplit(url) if isinstance(url, str) else None
+    if (parts is None or parts.scheme not in ("https", "http") or not parts.hostname
+            or UNSAFE_IN_CSP.search(url) or parts.username or parts.password):
+        raise CatalogError(f"diagnostics: endpoint {endpoint_id!r}: url {url!r} must be an https:// URL "
+                           "without query, fragment, credentials, spaces, quotes, commas or semicolons")
+    if parts.scheme == "http" and parts.hostname not in LOOPBACK_HOSTS:
+        raise CatalogError(f"diagnostics: endpoint {endpoint_id!r}: {url!r} must use https:// "
+                           "(plain http only for 127.0.0.1 and localhost)")
+    statuses = entry.get("healthy_status")
+    if (not isinstance(statuses, list) or not statuses
+            or any(not isinstance(s, int) or isinstance(s, bool) or not 100 <= s <= 599 for s in statuses)):
+        raise CatalogError(f"diagnostics: endpoint {endpoint_id!r}: healthy_status must be a list of HTTP status codes")
+    if not isinstance(entry.get("cors"), bool):
+        raise CatalogError(f"diagnostics: endpoint {endpoint_id!r}: cors must be true or false")
+    timeout = entry.get("timeout_ms")
+    if timeout is not None and (not isinstance(timeout, int) or isinstance(timeout, bool) or timeout <= 0):
+        raise CatalogError(f"diagnostics: endpoint {endpoint_id!r}: timeout_ms must be a positive whole number")
+    return {"id": endpoint_id, "name": {lang: names[lang] for lang in languages}, "url": url,
+            "healthy_status": statuses, "cors": entry["cors"], "timeout_ms": timeout}
+
+
+def load_catalog(path, languages):
+    """The checked catalog: endpoints, timeouts, clock threshold, texts per language."""
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise CatalogError(f"diagnostics: cannot read {path}: {error}") from error
+    if not isinstance(data, dict):
+        raise CatalogError(f"diagnostics: {path} must hold a mapping")
+    endpoints = [_check_endpoint(n, e, languages) for n, e in enumerate(data.get("endpoints") or [])]
+    ids = [e["id"] for e in endpoints]
+    if len(set(ids)) != len(ids):
+        raise CatalogError(f"diagnostics: endpoint ids must be unique: {ids}")
+    timeouts = data.get("timeouts") or {}
+    for key in ("online_ms", "endpoint_ms"):
+        if not isinstance(timeouts.get(key), int) or timeouts[key] <= 0:
+            raise CatalogError(f"diagnostics: timeouts.{key} must be a positive whole number of milliseconds")
+    for endpoint in endpoints:
+        endpoint["timeout_ms"] = endpoint["timeout_ms"] or timeouts["endpoint_ms"]
+    threshold = (data.get("clock") or {}).get("threshold_seconds")
+    if not isinstance(threshold, (int, float)) or isinstance(threshold, bool) or threshold <= 0:
+        raise CatalogError("diagnostics: clock.threshold_seconds must be a positive number")
+    texts = {}
+    for lang in languages:
+        if not isinstance(data.get(lang), dict):
+            raise CatalogError(f"diagnostics: no texts for language {lang!r} in {path}")
+        texts[lang] = data[lang]
+    reference = _keys(texts[languages[0]])
+    for lang in languages[1:]:
+        keys = _keys(texts[lang])
+        if keys != reference:
+            raise CatalogError(f"diagnostics: texts differ between {languages[0]} and {lang}: "
+                               f"{sorted(reference ^ keys)}")
+    return {"endpoints": endpoints, "timeouts": timeouts, "threshold_seconds": threshold, "texts": texts}
+
+
+def connect_sources(catalog):
+    """The CSP `connect-src` sources the diagnosis needs: exactly the endpoint URLs."""
+    return [endpoint["url"] for endpoint in catalog["endpoints"]]
+
+
+def page_settings(catalog, lang):
+    """What the page script needs besides its texts (JSON-ready)."""
+    return {
+        "endpoints": [{"id": e["id"], "name": e["name"][lang], "url": e["url"], "healthyStatus": e["healthy_status"],
+                       "cors": e["cors"], "timeoutMs": e["timeout_ms"]} for e in catalog["endpoints"]],
+        "onlineTimeoutMs": catalog["timeouts"]["online_ms"],
+        "clockThresholdSeconds": catalog["threshold_seconds"],
+    }
+
+
+def _json_for_script(value):
+    # Inside <script type="application/json">: "<" escaped, so no "</script>" can end it.
+    return json.dumps(value, ensure_ascii=False).replace("<", "\\u003c")
+
+
+# --- MkDocs events -------------------------------------------------------------
+
+def on_config(config):
+    languages = [entry["locale"] for entry in config.plugins["i18n"].config.languages]
+    _state["catalog"] = load_catalog(catalog_path(), languages)
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATE.parent), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    _state["template"] = env.get_template(TEMPLATE.name)
+    return config
+
+
+def _language_root(page, config):
+    """Relative URL from the page to its language's root ("../" from "en/diagnose/")."""
+    i18n = config.plugins["i18n"]
+    lang = i18n.current_language
+    prefix = "" if lang == i18n.default_language else f"{lang}/"
+    url = page.url[len(prefix):] if prefix and page.url.startswith(prefix) else page.url
+    depth = url.count("/") if config.use_directory_urls else posixpath.dirname(url).count("/") + bool(posixpath.dirname(url))
+    return "../" * depth or "./"
+
+
+def on_page_content(html, page, config, files):
+    markers = list(MARKER.finditer(html))
+    if not markers:
+        return html
+    for match in markers:
+        if match.group(1) != KNOWN_MARKER or match.group(2).strip():
+            raise PluginError(f"diagnose: unknown marker {match.group(0)!r} in {page.file.src_uri}: "
+                              f"the only one is <!-- {KNOWN_MARKER} -->")
+    if len(markers) > 1:
+        raise PluginError(f"diagnose: {page.file.src_uri} has <!-- {KNOWN_MARKER} --> more than once")
+    catalog = _state["catalog"]
+    lang = config.plugins["i18n"].current_language
+    texts = catalog["texts"][lang]
+    page.meta["diagnose"] = True
+    page.meta["connect_src"] = connect_sources(catalog)
+    widget = _state["template"].render(
+        lang=lang, t=texts, language_root=_language_root(page, config),
+        endpoints=[{"name": e["name"][lang], "url": e["url"]} for e in catalog["endpoints"]],
+        script_texts=_json_for_script(texts["script"]),
+        settings=_json_for_script(page_settings(catalog, lang)),
+    )
+    return MARKER.sub(lambda _: widget, html)

@@ -1,0 +1,136 @@
+"""Loopback stand-ins for activation servers, for "Check this computer" (tests and bench).
+
+Each endpoint is a real server on 127.0.0.1 (its own port, so its own origin), behaving
+as one kind of activation server does; ``write_catalog`` writes a diagnostics catalog
+listing them, with the texts of ``catalog/diagnostics.yml``. Build the site with
+``DIAGNOSTICS_CATALOG=<that file>`` to test against them.
+"""
+
+import http.server
+import socket
+import threading
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+CATALOG = ROOT / "catalog" / "diagnostics.yml"
+HANG_TIMEOUT_MS = 1500  # the never-answering endpoint's timeout: short, so runs stay quick
+
+
+def _handler(status, cors):
+    class Handler(http.server.BaseHTTPRequestHandler):
+        requests = []  # (method, path, headers) of every request, for the privacy tests
+
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            Handler.requests.append((self.command, self.path, dict(self.headers)))
+            body = b"ok" if status < 400 else b"busy"
+            self.send_response(status)
+            if cors:
+                self.send_header("Access-Control-Allow-Origin", "*")
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(body)
+
+    return Handler
+
+
+class _Hanging:
+    """Accepts connections and never answers."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.port = self.sock.getsockname()[1]
+        self.held = []
+        self.running = True
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while self.running:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.held.append(conn)
+
+    def close(self):
+        self.running = False
+        for conn in self.held:
+            conn.close()
+        self.sock.close()
+
+
+def _closed_port():
+    """A port nothing listens on (bound, then released)."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    return port
+
+
+# id → (HTTP status answered, sends Access-Control-Allow-Origin, catalog's `cors`)
+SERVING = {
+    "healthy": (204, True, True),
+    "busy": (503, True, True),
+    "opaque": (200, False, False),       # cannot say whether it is healthy: the browser can't read it
+    "no-cors-503": (503, False, True),   # a load balancer's error page without CORS headers
+}
+KINDS = {  # what the page must report for each endpoint id
+    "healthy": "endpoint_reachable",
+    "busy": "endpoint_server_error",
+    "opaque": "endpoint_opaque",
+    "no-cors-503": "endpoint_opaque_after_cors",
+    "hang": "endpoint_timeout",
+    "closed": "endpoint_blocked",
+}
+
+
+class LoopbackEndpoints:
+    """Every kind of endpoint, running until ``close()``."""
+
+    def __init__(self):
+        self.servers = {}
+        self.urls = {}
+        for endpoint_id, (status, cors, _) in SERVING.items():
+            server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _handler(status, cors))
+            threading.Thread(target=server.serve_forever, daemon=True).start()
+            self.servers[endpoint_id] = server
+            self.urls[endpoint_id] = f"http://127.0.0.1:{server.server_address[1]}/health"
+        self.hanging = _Hanging()
+        self.urls["hang"] = f"http://127.0.0.1:{self.hanging.port}/health"
+        self.urls["closed"] = f"http://127.0.0.1:{_closed_port()}/health"
+
+    def requests(self, endpoint_id):
+        return self.servers[endpoint_id].RequestHandlerClass.requests
+
+    def catalog(self, ids=None):
+        base = yaml.safe_load(CATALOG.read_text(encoding="utf-8"))
+        endpoints = []
+        for endpoint_id in ids if ids is not None else self.urls:
+            entry = {"id": endpoint_id, "name": {"ja": f"テスト {endpoint_id}", "en": f"Test {endpoint_id}"},
+                     "url": self.urls[endpoint_id], "healthy_status": [200, 204],
+                     "cors": SERVING.get(endpoint_id, (0, True, True))[2]}
+            if endpoint_id == "hang":
+                entry["timeout_ms"] = HANG_TIMEOUT_MS
+            endpoints.append(entry)
+        base["endpoints"] = endpoints
+        return base
+
+    def write_catalog(self, path, ids=None):
+        Path(path).write_text(yaml.safe_dump(self.catalog(ids), allow_unicode=True, sort_keys=False),
+                              encoding="utf-8")
+        return Path(path)
+
+    def close(self):
+        for server in self.servers.values():
+            server.shutdown()
+            server.server_close()
+        self.hanging.close()
