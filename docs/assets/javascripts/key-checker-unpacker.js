@@ -62,7 +62,12 @@ for (const name of ["wasm", "snapshot"]) {
     .then(unpack[name])
     .then(
       (value) => {
-        port.postMessage({ type: "unpacked", name, value }, value instanceof ArrayBuffer ? [value] : []);
+        try {
+          port.postMessage({ type: "unpacked", name, value }, value instanceof ArrayBuffer ? [value] : []);
+        } catch { // an engine that cannot post a compiled module: the worker compiles its own
+          port.postMessage({ type: "unpacked", name, error: true });
+          return;
+        }
         self.postMessage({ type: "progress", step: "unpacked", name });
       },
       () => port.postMessage({ type: "unpacked", name, error: true }),

@@ -78,14 +78,15 @@ function stopWorkers() {
 }
 
 // A sign of life from the start under way: note the step and re-arm the watchdog once
-// the files are here (in the snapshot start: both downloaded and Pyodide's modules in).
+// the files are here (in the snapshot start: both big ones downloaded; Pyodide's modules,
+// a quarter of their size, come in parallel and are counted as a step like any other).
 function onProgress(mode, step) {
   const { steps } = runtime.progress;
   steps.add(step);
   clearTimeout(runtime.watchdog);
   const handedOver = ["wasm", "snapshot"].filter((name) => steps.has(`unpacked:${name}`));
   const filesHere = mode === "plain" ? steps.has("instantiating")
-    : steps.has("downloaded:wasm") && steps.has("downloaded:snapshot") && steps.has("modules");
+    : steps.has("downloaded:wasm") && steps.has("downloaded:snapshot");
   const limit = handedOver.some((name) => !steps.has(`received:${name}`)) ? HANDOVER_MS
     : filesHere ? STALL_MS[mode] : null;
   if (limit) runtime.watchdog = setTimeout(() => giveUp(mode), limit);
