@@ -14,8 +14,9 @@
 // it received both: Firefox drops a message still on its way through a MessagePort
 // (the compiled module, which it posts last) when the sending worker closes right after
 // posting it, and the start then waited forever (issue 15).
-// Out, to the page: {type: "progress", step: "downloaded"|"unpacked", name} as each
-// file is here, then ready for the worker (key-checker.js's watchdog and progress).
+// Out, to the page: {type: "progress", step: "downloaded"|"unpacking"|"unpacked", name}
+// as each file is here, inflating, then ready for the worker (key-checker.js's watchdog
+// and progress).
 
 const RUNTIME = new URL("../pyodide/", self.location.href);
 const files = new URL(self.location.href).searchParams;
@@ -35,15 +36,29 @@ async function download(name) {
   return response;
 }
 
-function gunzip(response) {
+// While a file inflates (and the binary compiles as it streams), a tick to the page every
+// TICK_MS: on a slow or busy machine this is seconds of CPU work, and the page's watchdog
+// must not take it for a stall.
+const TICK_MS = 250;
+function gunzip(response, name) {
   if (typeof DecompressionStream !== "function") throw new Error("no DecompressionStream");
-  return response.body.pipeThrough(new DecompressionStream("gzip"));
+  let ticked = performance.now();
+  const ticking = new TransformStream({
+    transform(chunk, controller) {
+      if (performance.now() - ticked > TICK_MS) {
+        ticked = performance.now();
+        self.postMessage({ type: "progress", step: "unpacking", name });
+      }
+      controller.enqueue(chunk);
+    },
+  });
+  return response.body.pipeThrough(new DecompressionStream("gzip")).pipeThrough(ticking);
 }
 
 const unpack = {
   wasm: (response) => WebAssembly.compileStreaming(
-    new Response(gunzip(response), { headers: { "Content-Type": "application/wasm" } })),
-  snapshot: (response) => new Response(gunzip(response)).arrayBuffer(),
+    new Response(gunzip(response, "wasm"), { headers: { "Content-Type": "application/wasm" } })),
+  snapshot: (response) => new Response(gunzip(response, "snapshot")).arrayBuffer(),
 };
 
 const received = new Set();
