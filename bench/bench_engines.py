@@ -7,7 +7,7 @@ Xvfb display of our own): tools/browser_engines.py. Time to ready is the widget'
 ``key-checker-ready`` performance mark (from navigation start), with the start that got
 there (a "plain" means the snapshot start failed or stalled). Both checker pages.
 
-    .venv/bin/python bench/bench_engines.py [--runs 10] [--output bench/results-engines.json]
+    .venv/bin/python bench/bench_engines.py [--runs 10] [--engines chromium,firefox,webkit] [--output FILE]
 """
 
 import argparse
@@ -83,6 +83,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
+    parser.add_argument("--engines", default="chromium,firefox,webkit", help="comma-separated")
     args = parser.parse_args()
 
     results = {"runs": args.runs, "target_worst_ms": TARGET_WORST_MS, "engines": {}}
@@ -96,6 +97,8 @@ def main():
                 "webkit": lambda url: driver_runs(lambda: WebKit(xvfb.display), url, args.runs),
             }
             for engine, run in engines.items():
+                if engine not in args.engines.split(","):
+                    continue
                 results["engines"][engine] = {}
                 for lang, path in PAGES.items():
                     figures = summary(run(served.url + path))
@@ -106,7 +109,7 @@ def main():
             served.close()
             xvfb.close()
     args.output.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"wrote {args.output.relative_to(ROOT)}")
+    print(f"wrote {args.output}")
 
 
 if __name__ == "__main__":
