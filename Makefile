@@ -102,6 +102,11 @@ test: setup runtime system-packages ## Run every test (build, links, checker, br
 bench: setup runtime system-packages ## Measure: build time, checker speed, widget ready time/latency/bytes (bench/results.json)
 	CHROMIUM="$$(command -v chromium || command -v chromium-browser)" $(PY) bench/run.py
 
+.PHONY: check-deploy
+check-deploy: setup system-packages ## Check a published site: make check-deploy URL=https://help.example.com/
+	@test -n "$(URL)" || { echo "usage: make check-deploy URL=https://help.example.com/" >&2; exit 2; }
+	CHROMIUM="$$(command -v chromium || command -v chromium-browser)" $(PY) tools/check_deploy.py "$(URL)"
+
 # Lighthouse lives in audit/ with its own lock file, so `make test` does not install it.
 audit/node_modules/.installed: audit/package.json audit/package-lock.json
 	cd audit && npm ci --no-audit --no-fund --loglevel=error

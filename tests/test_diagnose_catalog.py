@@ -63,6 +63,8 @@ def test_the_shipped_catalog_loads(shipped):
     (lambda d: d["timeouts"].pop("endpoint_ms"), "endpoint_ms"),
     (lambda d: d["en"]["script"]["results"].pop("clock_ahead"), "clock_ahead"),
     (lambda d: d.pop("en"), "no texts for language 'en'"),
+    (lambda d: d["ja"].pop("manual_links"), "manual_links"),
+    (lambda d: d["en"]["script"]["links"]["clock"].pop("href"), "need a text and an href"),
 ])
 def test_a_broken_catalog_stops_the_build_with_a_clear_message(tmp_path, shipped, change, message):
     change(shipped)
@@ -92,7 +94,8 @@ def test_every_link_the_page_script_shows_resolves(site, shipped):
     for lang in LANGUAGES:
         base = site.page_url(lang)
         folder = site.dir if lang == LANGUAGES[0] else site.dir / lang
-        links = [shipped[lang]["noscript_link"], *shipped[lang]["script"]["links"].values()]
+        links = [shipped[lang]["noscript_link"], *shipped[lang]["script"]["links"].values(),
+                 *shipped[lang]["manual_links"]]
         for link in links:
             target = urlsplit(urljoin(base, link["href"]))
             page = folder / target.path[len(urlsplit(base).path):] / "index.html"

@@ -175,10 +175,14 @@ def test_go_pages_redirect_without_script_to_the_section(site, links, catalog, l
     for code in catalog.codes:
         target = links["codes"][code][lang]
         page = go_page(site, lang, code)
+        here = site.page_url(lang, f"go/{code}/")
         assert page.lang == lang, code
-        assert page.http_equiv["refresh"] == f"0; url={target}", code
-        assert page.links["canonical"] == target, code
-        assert target in page.anchors, f"{code}: no visible link to {target}"
+        refresh = page.http_equiv["refresh"]
+        assert refresh.startswith("0; url=../"), f"{code}: not relative (same origin on any host): {refresh}"
+        assert urljoin(here, refresh.removeprefix("0; url=")) == target, code
+        assert page.links["canonical"] == target, code  # absolute, as canonical links are
+        assert [urljoin(here, a) for a in page.anchors] == [target], f"{code}: no visible link to {target}"
+        assert page.links["icon"].startswith("../"), code
         assert page.meta.get("robots") == "noindex", code
         assert code in page.title and catalog.codes[code].text[lang]["title"] in page.title, code
         policy = page.http_equiv["content-security-policy"]
@@ -232,7 +236,7 @@ def test_published_links_still_resolve_in_every_language(site):
                     continue
                 parser = HeadParser()
                 parser.feed(path.read_text(encoding="utf-8"))
-                url = parser.http_equiv.get("refresh", "").partition("url=")[2]
+                url = urljoin(url, parser.http_equiv.get("refresh", "").partition("url=")[2])
                 if language_of(site, url) != lang:
                     broken.append(f"{lang}: {line} redirects to {url!r}, outside its language")
                     continue
@@ -347,7 +351,9 @@ def test_retired_codes_keep_their_go_page(tmp_path):
     pages = error_codes.go_pages(loaded, "https://help.example.com/", LANGUAGES, "ja", error_codes._environment())
     assert set(pages) == {"go/NET-001/index.html", "go/OLD-001/index.html",
                           "en/go/NET-001/index.html", "en/go/OLD-001/index.html"}
-    assert 'url=https://help.example.com/en/troubleshooting/#check-connection"' in pages["en/go/OLD-001/index.html"]
+    # Relative: a copy of the site on another host keeps its readers there.
+    assert 'url=../../troubleshooting/#check-connection"' in pages["en/go/OLD-001/index.html"]
+    assert 'rel="canonical" href="https://help.example.com/en/troubleshooting/#check-connection"' in pages["en/go/OLD-001/index.html"]
     assert "OLD-001" not in error_codes.links_json(loaded, "https://help.example.com/", LANGUAGES, "ja")["codes"]
 
 

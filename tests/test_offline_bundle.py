@@ -14,6 +14,7 @@ from test_site_browser import search
 
 PAGES = sorted(p.name.split(".")[0] for p in (ROOT / "docs").glob("*.md") if p.name.count(".") == 1)
 CHECKER_TEXTS = yaml.safe_load((ROOT / "catalog" / "key-checker.yml").read_text(encoding="utf-8"))
+DIAGNOSE_TEXTS = yaml.safe_load((ROOT / "catalog" / "diagnostics.yml").read_text(encoding="utf-8"))
 # Each word is in its language's pages only (test_site_browser checks this of the same words).
 SEARCHES = {"ja": ("再起動", "purchase"), "en": ("purchase", "再起動")}
 LOOKUP_TARGETS = re.compile(r"""data-targets='([^']*)'""")
@@ -39,6 +40,7 @@ def test_every_page_of_both_languages_and_no_runtime(bundle):
             assert bundle_page(bundle, lang, name).is_file(), f"{lang} {name} is missing"
     assert not list(bundle.rglob("*.wasm")) and not (bundle / "assets" / "pyodide").exists()
     assert not list(bundle.rglob("key-checker*.js")), "the checker's scripts have no runtime to start here"
+    assert not list(bundle.rglob("diagnose.js")), "a file:// page runs no check of this computer"
     assert not (bundle / "go").exists(), "a /go/ page would send the reader to the online site"
 
 
@@ -131,6 +133,27 @@ def test_checker_page_says_the_checker_needs_the_online_site(bundle, file_page, 
     assert widget.locator("input, .key-checker__loading").count() == 0
     file_page.wait_for_timeout(500)  # anything that would start a runtime has had its chance
     assert file_page.evaluate("typeof window.keyCheckerStarter") == "undefined"
+    assert not file_page.problems, file_page.problems
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_diagnose_page_says_the_check_needs_the_online_site(bundle, file_page, lang):
+    path = bundle_page(bundle, lang, "diagnose")
+    source = path.read_text(encoding="utf-8")
+    policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', source).group(1)
+    assert "connect-src 'self';" in policy and "http" not in policy, policy
+    assert "diagnose.js" not in source and "diagnose__settings" not in source
+    file_page.goto(path.as_uri())
+    widget = file_page.locator(".diagnose")
+    assert widget.get_attribute("data-state") == "offline"
+    assert widget.locator(".diagnose__offline").inner_text() == DIAGNOSE_TEXTS[lang]["offline"]
+    manual = widget.locator(".diagnose__manual a")
+    assert manual.all_inner_texts() == [link["text"] for link in DIAGNOSE_TEXTS[lang]["manual_links"]]
+    assert widget.locator("button, .diagnose__results").count() == 0
+    first_page, _, first_section = DIAGNOSE_TEXTS[lang]["manual_links"][0]["href"].partition("#")
+    manual.first.click()
+    file_page.wait_for_load_state("load")
+    assert file_page.url == bundle_page(bundle, lang, first_page.rstrip("/")).as_uri() + "#" + first_section
     assert not file_page.problems, file_page.problems
 
 

@@ -31,7 +31,9 @@ NAME = "activation-help-offline"
 UNUSED_FILES = ("sitemap.xml", "sitemap.xml.gz", "partials")
 UNUSED_PATTERNS = ("**/*.map", "**/search/search_index.json",
                    # the key checker's scripts: the bundle has no runtime for them
-                   "assets/javascripts/key-checker*.js", "assets/javascripts/support-summary.js")
+                   "assets/javascripts/key-checker*.js", "assets/javascripts/support-summary.js",
+                   # "Check this computer" runs no check from a file (overrides/hooks/diagnose.py)
+                   "assets/javascripts/diagnose.js")
 LUNR = Path("assets/javascripts/lunr")
 
 

@@ -66,6 +66,10 @@ def _readable_copy(site_dir, work):
     except OSError:  # another file system
         shutil.rmtree(target, ignore_errors=True)
         shutil.copytree(site_dir, target)
+    # copytree keeps each folder's mode, and a temp site folder is 0700 itself. Folders
+    # only: the files are hard links, their mode is the original's (0644 from MkDocs).
+    for folder in [target, *(p for p in target.rglob("*") if p.is_dir())]:
+        folder.chmod(0o755)
     return target
 
 
@@ -139,6 +143,7 @@ ErrorLog {work}/error.log
 LogLevel warn
 IncludeOptional mods-enabled/*.load
 IncludeOptional mods-enabled/*.conf
+{extra_modules}
 Listen 127.0.0.1:{port}
 ServerName 127.0.0.1
 <Directory />
@@ -183,14 +188,18 @@ def _apache(site_dir, port, work, config):
         pw = pwd.getpwuid(os.geteuid())
         env.update(APACHE_RUN_USER=pw.pw_name, APACHE_RUN_GROUP=str(pw.pw_gid))
     allow_override = "None"
+    extra_modules = ""
     if config == "deploy":
+        # deploy/apache/.htaccess asks for `a2enmod headers` (its caching part).
+        if not Path("/etc/apache2/mods-enabled/headers.load").exists():
+            extra_modules = "LoadModule headers_module /usr/lib/apache2/modules/mod_headers.so"
         if root == site_dir:
             root = _readable_copy(site_dir, work)
         shutil.copyfile(DEPLOY / "apache" / ".htaccess", Path(root) / ".htaccess")
         allow_override = "All"
     conf = work / "apache2.conf"
     conf.write_text(APACHE_CONF.format(work=work, port=port, root=root, user=user,
-                                       allow_override=allow_override))
+                                       allow_override=allow_override, extra_modules=extra_modules))
     return [binary, "-f", str(conf), "-DFOREGROUND"], env, work / "error.log"
 
 

@@ -6,21 +6,32 @@ the clock threshold and every text in every language. A page asks for the diagno
 the marker ``<!-- diagnose -->``; it becomes ``overrides/partials/diagnose.html``
 rendered with the page language's texts (any other ``<!-- diagnose… -->`` marker stops
 the build). Such a page gets ``page.meta["diagnose"]`` (``overrides/main.html`` then
-loads the page module and its stylesheet there only) and ``page.meta["connect_src"]``:
+loads the page module and its stylesheet there only; ``{"offline": True}``: the
+stylesheet only) and ``page.meta["connect_src"]``:
 the endpoint URLs, which ``overrides/hooks/csp.py`` adds to that page's ``connect-src``.
 No endpoint configured: the policy stays ``connect-src 'self'`` and the page says so.
+
+Links in the texts ("troubleshooting/#check-firewall") are written as the build writes
+page URLs (``site_layout.page_link``). The offline bundle (``make offline``, opened from a
+file) renders the widget in its ``offline`` state instead: Chromium runs no module script
+from file:// and the checks need the network anyway, so the page says the check needs the
+online help site and links the manual steps; no script, no endpoint in its policy.
 """
 
+import copy
 import json
 import os
-import posixpath
 import re
+import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import jinja2
 import yaml
 from mkdocs.exceptions import PluginError
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # also when loaded by path alone (tests)
+import site_layout  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_CATALOG = ROOT / "catalog" / "diagnostics.yml"
@@ -115,6 +126,13 @@ def load_catalog(path, languages):
         if not isinstance(data.get(lang), dict):
             raise CatalogError(f"diagnostics: no texts for language {lang!r} in {path}")
         texts[lang] = data[lang]
+    for lang, lang_texts in texts.items():
+        links = [lang_texts.get("noscript_link"), *((lang_texts.get("script") or {}).get("links") or {}).values(),
+                 *(lang_texts.get("manual_links") or [None])]
+        if any(not isinstance(link, dict) or not all(isinstance(link.get(k), str) for k in ("text", "href"))
+               for link in links):
+            raise CatalogError(f"diagnostics: {lang}: noscript_link, script.links and manual_links "
+                               "(a list, not empty) each need a text and an href")
     reference = _keys(texts[languages[0]])
     for lang in languages[1:]:
         keys = _keys(texts[lang])
@@ -158,11 +176,16 @@ def on_config(config):
 def _language_root(page, config):
     """Relative URL from the page to its language's root ("../" from "en/diagnose/")."""
     i18n = config.plugins["i18n"]
-    lang = i18n.current_language
-    prefix = "" if lang == i18n.default_language else f"{lang}/"
-    url = page.url[len(prefix):] if prefix and page.url.startswith(prefix) else page.url
-    depth = url.count("/") if config.use_directory_urls else posixpath.dirname(url).count("/") + bool(posixpath.dirname(url))
-    return "../" * depth or "./"
+    folder = site_layout.page_folder(page.url, config.use_directory_urls)
+    return site_layout.relative_url(folder, site_layout.language_root(i18n.current_language, i18n.default_language))
+
+
+def texts_with_page_links(texts, directory_urls):
+    """A copy of one language's texts with every "page/#id" href as the build writes page URLs."""
+    texts = copy.deepcopy(texts)
+    for link in [texts["noscript_link"], *texts["script"]["links"].values(), *texts["manual_links"]]:
+        link["href"] = site_layout.page_link(link["href"], directory_urls)
+    return texts
 
 
 def on_page_content(html, page, config, files):
@@ -177,11 +200,13 @@ def on_page_content(html, page, config, files):
         raise PluginError(f"diagnose: {page.file.src_uri} has <!-- {KNOWN_MARKER} --> more than once")
     catalog = _state["catalog"]
     lang = config.plugins["i18n"].current_language
-    texts = catalog["texts"][lang]
-    page.meta["diagnose"] = True
-    page.meta["connect_src"] = connect_sources(catalog)
+    texts = texts_with_page_links(catalog["texts"][lang], config.use_directory_urls)
+    offline = bool(config.extra.get("offline"))
+    page.meta["diagnose"] = {"offline": offline}
+    if not offline:
+        page.meta["connect_src"] = connect_sources(catalog)
     widget = _state["template"].render(
-        lang=lang, t=texts, language_root=_language_root(page, config),
+        lang=lang, t=texts, offline=offline, language_root=_language_root(page, config),
         endpoints=[{"name": e["name"][lang], "url": e["url"]} for e in catalog["endpoints"]],
         script_texts=_json_for_script(texts["script"]),
         settings=_json_for_script(page_settings(catalog, lang)),

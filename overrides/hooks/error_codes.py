@@ -8,6 +8,10 @@
 - after the last language is built: ``/go/CODE/`` and ``/en/go/CODE/`` (static pages
   that redirect to the code's section, working without JavaScript) and ``/links.json``,
   which also gives each section's path inside the offline bundle (``offline``).
+  The /go/ pages use relative URLs only, so a copy of the site on any other host
+  (staging, preview, intranet mirror) keeps its readers there; links.json is absolute.
+- pages with a lookup box or the list load ``error-lookup.js`` and ``error-codes.css``;
+  no other page does.
 
 The offline bundle (``make offline``, opened from a file) has no /go/ pages: there the
 lookup box links relatively, to ``page.html#id``.
@@ -23,12 +27,13 @@ import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
-
 import jinja2
 import yaml
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
+from mkdocs.utils import get_relative_url
+
+import site_layout
 
 CATALOG = Path(__file__).resolve().parents[2] / "catalog" / "error-codes.yml"
 TEMPLATES = Path(__file__).resolve().parent
@@ -171,25 +176,15 @@ def load_catalog(path=CATALOG, languages=("ja", "en")):
 
 # --- URLs ----------------------------------------------------------------------
 
-def language_root(lang, default):
-    """URL path prefix of a language: "" for the default language, "en/" for others."""
-    return "" if lang == default else f"{lang}/"
-
-
 def section_url(site_url, lang, default, section):
-    """Absolute URL of a "page/#id" section in one language."""
-    return urljoin(site_url, language_root(lang, default) + section)
-
-
-def site_path(site_url):
-    """The path the site is served under ("/" or "/help/"), for root-absolute URLs."""
-    return urlsplit(site_url).path.rstrip("/") + "/"
+    """Absolute URL of a "page/#id" section in one language (for links.json)."""
+    return site_layout.absolute_url(site_url, site_layout.language_root(lang, default) + section)
 
 
 def offline_path(lang, default, section):
     """A "page/#id" section's path inside the offline bundle ("en/troubleshooting.html#id")."""
     page_part, section_id = SECTION.match(section).groups()
-    return f"{language_root(lang, default)}{page_part.rstrip('/')}.html#{section_id}"
+    return f"{site_layout.language_root(lang, default)}{page_part.rstrip('/')}.html#{section_id}"
 
 
 def links_json(catalog, site_url, languages, default):
@@ -212,10 +207,13 @@ def go_pages(catalog, site_url, languages, default, env):
             entry = catalog.resolve(code)
             ui = catalog.ui[lang]
             fill = {"{code}": code, "{title}": entry.text[lang]["title"]}
-            pages[f"{language_root(lang, default)}go/{code}/index.html"] = env.get_template("error_go.html").render(
+            here = site_layout.go_folder(code, lang, default)
+            section = site_layout.language_root(lang, default) + entry.section
+            pages[site_layout.go_page(code, lang, default)] = env.get_template("error_go.html").render(
                 lang=lang,
-                target=section_url(site_url, lang, default, entry.section),
-                favicon=urljoin(site_url, "assets/favicon.svg"),
+                target=site_layout.relative_url(here, section),
+                canonical=section_url(site_url, lang, default, entry.section),
+                favicon=site_layout.relative_url(here, site_layout.ASSETS + "favicon.svg"),
                 title=_fill(ui["go_title"], fill),
                 text=_fill(ui["go_text"], fill),
                 link_text=ui["go_link"],
@@ -279,10 +277,11 @@ def _lookup_box(config, lang, heading, page):
         targets = {code: root + offline_path(lang, lang, catalog.resolve(code).section) for code in codes}
         return env.get_template("error_lookup.html").render(
             ui=catalog.ui[lang], targets=targets, errors_url=root + "errors.html", heading=heading)
-    root = site_path(config.site_url or "/") + language_root(lang, default)
+    # Root-absolute: the box is also on the 404 pages, which hosts serve at any depth.
+    root = site_layout.site_path(config.site_url) + site_layout.language_root(lang, default)
     targets = {code: root + catalog.resolve(code).section for code in codes}
     return env.get_template("error_lookup.html").render(
-        ui=catalog.ui[lang], targets=targets, errors_url=root + "errors/", heading=heading)
+        ui=catalog.ui[lang], targets=targets, errors_url=root + site_layout.ERRORS_PAGE, heading=heading)
 
 
 def _code_list(page, lang):
@@ -298,7 +297,7 @@ def _code_list(page, lang):
 
 
 def on_page_markdown(markdown, page, config, files):
-    is_not_found = page.file.src_uri.split(".")[0] == "404"
+    is_not_found = site_layout.is_not_found_source(page.file.src_uri)
     markers = MARKER.findall(markdown)
     if not markers and not is_not_found:
         return markdown
@@ -313,10 +312,24 @@ def on_page_markdown(markdown, page, config, files):
             return _code_list(page, lang)
         return _lookup_box(config, lang, heading=False, page=page)
 
+    page.meta["error_lookup"] = True  # on_post_page adds the box's script and stylesheet
     markdown = MARKER.sub(replace, markdown)
     if is_not_found and "error-lookup" not in markers:
         markdown = markdown.rstrip() + "\n\n" + _lookup_box(config, lang, heading=True, page=page)
     return markdown
+
+
+# The lookup box's script and the list's stylesheet, for the pages that have them.
+PAGE_ASSETS = ('<link rel="stylesheet" href="{}">'.format, '<script src="{}" defer></script>'.format)
+PAGE_ASSET_FILES = ("assets/stylesheets/error-codes.css", "assets/javascripts/error-lookup.js")
+
+
+def on_post_page(output, page, config):
+    if not page.meta.get("error_lookup"):
+        return output
+    tags = "".join(tag(get_relative_url(path, page.url)) for tag, path in zip(PAGE_ASSETS, PAGE_ASSET_FILES))
+    # Relative here; not_found.py makes them root-absolute on the 404 pages (it runs later).
+    return output.replace("</head>", tags + "</head>", 1)
 
 
 @event_priority(-200)  # after static-i18n's on_post_build has built every language
@@ -332,5 +345,5 @@ def on_post_build(config):
         for rel, html in go_pages(catalog, config.site_url, languages, default, env).items():
             write_if_changed(os.path.join(config.site_dir, rel), html)
     links = links_json(catalog, config.site_url, languages, default)
-    write_if_changed(os.path.join(config.site_dir, "links.json"),
+    write_if_changed(os.path.join(config.site_dir, site_layout.LINKS_JSON),
                      json.dumps(links, ensure_ascii=False, indent=2) + "\n")

@@ -5,31 +5,24 @@ absolute URLs built from ``site_url``, one per language plus ``x-default``. This
 puts them in the page context as ``hreflang``; ``overrides/main.html`` prints them.
 """
 
-from urllib.parse import urljoin
-
-
-def language_root(config, locale):
-    """URL path prefix of a language: "" for the default language, "en/" for others."""
-    i18n = config.plugins["i18n"]
-    return "" if locale == i18n.default_language else f"{locale}/"
+import site_layout
 
 
 def language_neutral_url(page, config):
     """The page's URL with the current language's prefix removed ("en/faq/" -> "faq/")."""
-    prefix = language_root(config, config.plugins["i18n"].current_language)
-    url = page.url
-    return url[len(prefix):] if prefix and url.startswith(prefix) else url
+    i18n = config.plugins["i18n"]
+    return site_layout.without_language(page.url, i18n.current_language, i18n.default_language)
 
 
 def on_page_context(context, page, config, nav):
-    if not config.site_url or page.file.src_uri.startswith("404"):
+    if not config.site_url or site_layout.is_not_found_source(page.file.src_uri):
         return context  # a not-found page has no translations to point at
     i18n = config.plugins["i18n"]
     neutral = language_neutral_url(page, config)
     links = [
-        (lang, urljoin(config.site_url, language_root(config, lang) + neutral))
+        (lang, site_layout.absolute_url(config.site_url, site_layout.language_root(lang, i18n.default_language) + neutral))
         for lang in i18n.build_languages
     ]
-    links.append(("x-default", urljoin(config.site_url, language_root(config, i18n.default_language) + neutral)))
+    links.append(("x-default", site_layout.absolute_url(config.site_url, neutral)))  # the default language
     context["hreflang"] = links
     return context

@@ -10,16 +10,21 @@ there: pages without it load nothing of the runtime.
 
 The runtime itself (the Pyodide files, the checker wheel in ``pyodide-lock.json``, a
 memory snapshot) is built by ``make runtime`` into ``build/runtime/`` and copied into
-``assets/pyodide/``. Its ``manifest.json`` gives the SRI hashes the worker checks.
+``assets/pyodide/<content hash>/``: a new runtime gets a new folder, so hosts can cache
+the folder for good (deploy/). Its ``manifest.json`` gives the SRI hashes the worker checks.
+Pyodide's ``.mjs`` modules are published as ``.js``: stock nginx (Debian's and upstream's
+``mime.types``) has no ``.mjs`` and serves it as ``application/octet-stream``, which browsers
+refuse to import; every server and host MIME table knows ``.js``.
 
 The offline bundle (``make offline``, opened from a file) ships no runtime: browsers
 do not run module workers from file:// pages. There the widget is rendered in its
 ``offline`` state: it says the checker needs the online site and lists the manual checks.
 """
 
+import hashlib
 import json
-import posixpath
 import re
+import sys
 from pathlib import Path
 
 import jinja2
@@ -27,12 +32,18 @@ import yaml
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # also when loaded by path alone (tests)
+import site_layout  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 RUNTIME = ROOT / "build" / "runtime"
 MANIFEST = RUNTIME / "manifest.json"
 TEXTS = ROOT / "catalog" / "key-checker.yml"  # outside overrides/, which MkDocs would publish
 TEMPLATE = Path(__file__).resolve().parent.parent / "partials" / "key-checker.html"
-RUNTIME_DEST = "assets/pyodide"  # in the site, shared by every language
+RUNTIME_DEST = "assets/pyodide"  # in the site, shared by every language; + "/<hash>/"
+# Published name of each runtime file whose name a stock server might not know.
+PUBLISHED_NAMES = {"pyodide.mjs": "pyodide.js", "pyodide.asm.mjs": "pyodide.asm.js"}
+HASH_LENGTH = 12  # hex digits of sha256: plenty to tell runtimes apart
 # Every marker this hook owns; an HTML comment in rendered Markdown survives as is.
 MARKER = re.compile(r"<!--\s*(key-checker\S*)((?:(?!-->).)*?)\s*-->", re.S)
 KNOWN_MARKER = "key-checker"
@@ -49,8 +60,24 @@ def _manifest():
     return json.loads(MANIFEST.read_text(encoding="utf-8"))
 
 
+def published_name(name):
+    return PUBLISHED_NAMES.get(name, name)
+
+
+def runtime_folder(manifest, folder=RUNTIME / "pyodide"):
+    """``pyodide/<hash>/`` (under assets/): the hash covers every file's name and bytes."""
+    digest = hashlib.sha256()
+    for name in sorted(manifest["files"]):
+        digest.update(published_name(name).encode() + b"\0")
+        digest.update(hashlib.sha256((folder / name).read_bytes()).digest())
+    return f"{RUNTIME_DEST.removeprefix('assets/')}/{digest.hexdigest()[:HASH_LENGTH]}/"
+
+
 def on_config(config):
-    _state["manifest"] = _manifest()
+    manifest = _manifest()
+    if _state.get("manifest") != manifest or "runtime_folder" not in _state:
+        _state["runtime_folder"] = runtime_folder(manifest)  # once per build, not per language
+    _state["manifest"] = manifest
     _state["texts"] = yaml.safe_load(TEXTS.read_text(encoding="utf-8"))
     env = jinja2.Environment(
         # The theme's folders too, for Material's icons (`{% include ".icons/…svg" %}`).
@@ -70,26 +97,21 @@ def on_files(files, config):
         src = folder / name
         if not src.exists():
             raise PluginError(f"key_checker: {src} is missing: run `make runtime` again")
-        files.append(File.generated(config, f"{RUNTIME_DEST}/{name}", abs_src_path=str(src)))
+        dest = f"assets/{_state['runtime_folder']}{published_name(name)}"
+        files.append(File.generated(config, dest, abs_src_path=str(src)))
     return files
 
 
 def _language_root(page, config):
     """Relative URL from the page to its language's root ("../" from "en/checker/")."""
     i18n = config.plugins["i18n"]
-    lang = i18n.current_language
-    prefix = "" if lang == i18n.default_language else f"{lang}/"
-    url = page.url[len(prefix):] if prefix and page.url.startswith(prefix) else page.url
-    depth = url.count("/") if config.use_directory_urls else posixpath.dirname(url).count("/") + bool(posixpath.dirname(url))
-    return "../" * depth or "./"
+    folder = site_layout.page_folder(page.url, config.use_directory_urls)
+    return site_layout.relative_url(folder, site_layout.language_root(i18n.current_language, i18n.default_language))
 
 
 def _page_link(href, config):
     """A "page/#id" link as the build writes URLs ("page.html#id" without directory URLs)."""
-    if config.use_directory_urls:
-        return href
-    path, hash_mark, fragment = href.partition("#")
-    return (path.rstrip("/") or "index") + ".html" + hash_mark + fragment
+    return site_layout.page_link(href, config.use_directory_urls)
 
 
 def on_page_content(html, page, config, files):
@@ -137,5 +159,6 @@ def on_page_content(html, page, config, files):
         "wasm": manifest["wasm"]["file"], "wasmIntegrity": manifest["wasm"]["integrity"],
         "wheel": manifest["wheel"]["file"], "wheelIntegrity": manifest["wheel"]["integrity"],
         "package": manifest["package"],
+        "runtime": _state["runtime_folder"],  # relative to assets/
     }
     return MARKER.sub(widget, html)

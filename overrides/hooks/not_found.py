@@ -3,14 +3,23 @@
 A host serves ``/404.html`` (or ``/en/404.html``) for any missing URL, at any depth,
 so the page is written to that file and every relative URL in it is made
 root-absolute (``/assets/…``): relative ones would break one folder down.
+
+Many hosts (GitHub Pages, Netlify, npm ``serve``) answer every miss with the root
+``/404.html`` only, ``/en/…`` ones included. So, once every language is built, the root
+page also gets the other languages' text (without their lookup box: one per page),
+each in a block that names its language root; ``not-found-language.js`` shows the
+block whose root the missing URL is under. Without JavaScript all of them show.
 """
 
+import html
 import json
+import os
 import posixpath
 import re
-from urllib.parse import urlsplit
 
 from mkdocs.plugins import event_priority
+
+import site_layout
 
 URL_ATTR = re.compile(r'\b(href|src)="([^"#:][^":]*|)"')
 CONFIG_SCRIPT = re.compile(r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.S)
@@ -24,18 +33,18 @@ def on_pre_build(config):
 
 def on_files(files, config):
     for file in files.documentation_pages():
-        if file.src_uri.split(".")[0] == "404":
+        if site_layout.is_not_found_source(file.src_uri):
             folder = posixpath.dirname(posixpath.dirname(file.dest_uri))  # "" or "en"
-            file.dest_uri = posixpath.join(folder, "404.html")
+            file.dest_uri = posixpath.join(folder, site_layout.NOT_FOUND)
             file.url = file.dest_uri
     return files
 
 
 @event_priority(-200)  # after every other hook has changed the page
 def on_post_page(output, page, config):
-    if page.file.src_uri.split(".")[0] != "404" or config.extra.get("offline"):
+    if not site_layout.is_not_found_source(page.file.src_uri) or config.extra.get("offline"):
         return output  # the offline bundle is opened from files: no host serves it for missing URLs
-    here = urlsplit(config.site_url or "/").path.rstrip("/") + "/" + page.url
+    here = site_layout.site_path(config.site_url) + page.url
 
     def absolute(match):
         attr, url = match.groups()
@@ -47,8 +56,79 @@ def on_post_page(output, page, config):
     def absolute_base(match):
         app = json.loads(match.group(2))
         for key in ("base", "search"):
-            app[key] = posixpath.normpath(posixpath.join(posixpath.dirname(here), app[key])) + ("/" if key == "base" else "")
+            app[key] = posixpath.normpath(posixpath.join(posixpath.dirname(here), app[key]))
+        # A folder: "/" stays "/" (not "//", which Material's `new URL(base)` throws on).
+        app["base"] = app["base"].rstrip("/") + "/"
         return match.group(1) + json.dumps(app, ensure_ascii=False) + match.group(3)
 
     output = URL_ATTR.sub(absolute, output)
     return CONFIG_SCRIPT.sub(absolute_base, output, count=1)
+
+
+# --- the root 404 page, in every language ------------------------------------------
+
+ARTICLE = re.compile(r'(<article class="md-content__inner md-typeset">)(.*?)(</article>)', re.S)
+TITLE = re.compile(r"<title>(.*?)</title>", re.S)
+LOOKUP_FORM = re.compile(r'<form class="error-lookup".*?</form>', re.S)
+ID_ATTR = re.compile(r'\b(id|for|aria-describedby|href)="(#?)([^"]*)"')
+SCRIPT = "assets/javascripts/not-found-language.js"
+
+
+def _block(lang, root, title, content, rule=False):
+    title = html.escape(html.unescape(title), quote=True)
+    return (f'<div data-not-found-language="{lang}" data-language-root="{root}" lang="{lang}" '
+            f'data-title="{title}">{"<hr>" if rule else ""}{content}</div>')
+
+
+HEADING_ID = re.compile(r'(<h[1-6][^>]*?)\s+id="[^"]*"')
+HEADER_LINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>', re.S)
+
+
+def _unique_ids(content, lang):
+    """Another language's copy of the same page: its headings lose their ids (the page's
+    sections are the default language's), any other id gets a prefix ("en-…")."""
+    content = HEADING_ID.sub(r"\1", HEADER_LINK.sub("", content))
+    def prefix(match):
+        attr, hash_, value = match.groups()
+        if attr == "href":
+            return match.group(0) if not hash_ else f'href="#{lang}-{value}"'
+        return f'{attr}="{" ".join(f"{lang}-{v}" for v in value.split())}"'
+    return ID_ATTR.sub(prefix, content)
+
+
+def bilingual_not_found(pages, site_path):
+    """The default language's 404 HTML with every other language's text added.
+
+    ``pages`` is [(lang, language root URL path, HTML)], the default language first.
+    """
+    (lang, root, page), others = pages[0], pages[1:]
+    article = ARTICLE.search(page)
+    if not article or not others or "data-not-found-language" in page:
+        return page  # nothing to add, or added already
+    blocks = [_block(lang, root, TITLE.search(page).group(1), article.group(2))]
+    for other, other_root, other_html in others:
+        content = ARTICLE.search(other_html).group(2)
+        content = _unique_ids(LOOKUP_FORM.sub("", content), other)
+        blocks.append(_block(other, other_root, TITLE.search(other_html).group(1), content, rule=True))
+    page = page[:article.start(2)] + "".join(blocks) + page[article.end(2):]
+    script = f'<script src="{site_path}{SCRIPT}" defer></script>'
+    return page.replace("</head>", script + "</head>", 1)
+
+
+@event_priority(-200)  # after static-i18n's on_post_build has built every language
+def on_post_build(config):
+    i18n = config.plugins["i18n"]
+    if i18n.building or config.extra.get("offline"):
+        return  # a nested per-language build (once, at the very end); or files, not a host
+    default = i18n.default_language
+    site_path = site_layout.site_path(config.site_url)
+    pages = []
+    for lang in [default, *(lang for lang in i18n.build_languages if lang != default)]:
+        path = os.path.join(config.site_dir, site_layout.not_found_page(lang, default))
+        if os.path.exists(path):
+            with open(path, encoding="utf-8") as f:
+                pages.append((lang, site_path + site_layout.language_root(lang, default), f.read()))
+    if len(pages) > 1:
+        root_page = os.path.join(config.site_dir, site_layout.not_found_page(default, default))
+        with open(root_page, "w", encoding="utf-8") as f:
+            f.write(bilingual_not_found(pages, site_path))

@@ -17,7 +17,7 @@
 
   function start() {
     var script = function (name) { return new URL("javascripts/" + name, assets); };
-    var files = new URLSearchParams({ wasm: config.wasm, wasmIntegrity: config.wasmIntegrity,
+    var files = new URLSearchParams({ runtime: config.runtime, wasm: config.wasm, wasmIntegrity: config.wasmIntegrity,
                                       snapshot: config.snapshot, snapshotIntegrity: config.snapshotIntegrity });
     var unpacker = new Worker(script("key-checker-unpacker.js") + "?" + files, { type: "module" });
     // key-checker.js sets onworker when it takes the start over before the worker exists.
@@ -30,7 +30,7 @@
     };
 
     function startWorker() {
-      var worker = new Worker(script("key-checker-worker.js"), { type: "module" });
+      var worker = new Worker(script("key-checker-worker.js") + "?" + new URLSearchParams({ runtime: config.runtime }), { type: "module" });
       var channel = new MessageChannel();
       started.worker = worker;
       // Kept until key-checker.js listens (the worker may be ready before it runs).

@@ -4,8 +4,8 @@
 // checked and bodies read there counted in Lighthouse's total blocking time).
 //
 // The files come in this worker's URL (overrides/partials/key-checker-start.js):
-// ?wasm=FILE&wasmIntegrity=SRI&snapshot=FILE&snapshotIntegrity=SRI (gzipped, in the
-// runtime folder); they download at once. In, from the page: {type: "port", port}, sent
+// ?runtime=pyodide/HASH/&wasm=FILE&wasmIntegrity=SRI&snapshot=FILE&snapshotIntegrity=SRI
+// (gzipped, in the runtime folder); they download at once. In, from the page: {type: "port", port}, sent
 // once the page has started up: only then does the CPU work (inflating, compiling) begin.
 // Out, on the port (to key-checker-worker.js): {type: "unpacked", name: "wasm", value:
 // WebAssembly.Module}, {type: "unpacked", name: "snapshot", value: ArrayBuffer} (the
@@ -18,8 +18,8 @@
 // as each file is here, inflating, then ready for the worker (key-checker.js's watchdog
 // and progress).
 
-const RUNTIME = new URL("../pyodide/", self.location.href);
 const files = new URL(self.location.href).searchParams;
+const RUNTIME = new URL(`../${files.get("runtime")}`, self.location.href); // pyodide/HASH/
 
 const portReady = new Promise((resolve) => {
   self.onmessage = ({ data }) => {

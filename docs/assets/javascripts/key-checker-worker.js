@@ -43,15 +43,18 @@ WebAssembly.Module = new Proxy(WebAssembly.Module, {
   },
 });
 
-const RUNTIME = new URL("../pyodide/", import.meta.url);
+// The runtime's content-hashed folder, relative to assets/, comes in this worker's URL
+// (?runtime=pyodide/HASH/, from the page's runtime settings).
+const RUNTIME = new URL(`../${new URL(import.meta.url).searchParams.get("runtime")}`, import.meta.url);
 const WASM = new URL("pyodide.asm.wasm", RUNTIME).href;
 
 // Pyodide's two modules, imported as soon as this worker runs, before "init" arrives: the
 // page's messages reach a new worker only once the page's thread gets to them (50 ms and
 // more while the page loads).
 const modules = Promise.all([
-  import(new URL("pyodide.mjs", RUNTIME).href),
-  import(new URL("pyodide.asm.mjs", RUNTIME).href),
+  // Published as .js (overrides/hooks/key_checker.py): stock nginx has no type for .mjs.
+  import(new URL("pyodide.js", RUNTIME).href),
+  import(new URL("pyodide.asm.js", RUNTIME).href),
 ]);
 modules.catch(() => {});
 
@@ -240,8 +243,8 @@ async function start(mode, runtime, port) {
   }
   usePrecompiledWasm(compileWasm(runtime, snapshotMode ? unpacked("wasm").promise : null));
   const downloads = snapshotMode ? snapshotDownloads(runtime) : null;
-  // Both modules, imported together (loadPyodide would import pyodide.asm.mjs only after
-  // pyodide.mjs) as soon as this worker started.
+  // Both modules, imported together as soon as this worker started (loadPyodide would
+  // import "pyodide.asm.mjs", a name the site does not publish, and only after pyodide.js).
   const [{ loadPyodide }, { default: createPyodideModule }] = await modules;
   progress("modules");
   const load = snapshotMode ? loadSnapshot : loadPlain;

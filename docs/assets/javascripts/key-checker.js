@@ -134,7 +134,7 @@ function spawn(mode) {
     };
   }
   if (!started) {
-    const worker = new Worker(WORKER_URL, { type: "module" });
+    const worker = new Worker(`${WORKER_URL}?${new URLSearchParams({ runtime: runtime.config.runtime })}`, { type: "module" });
     listen(worker, mode);
     worker.postMessage({ type: "init", mode, runtime: runtime.config });
   } else if (started.worker) {
