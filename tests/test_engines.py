@@ -1,7 +1,8 @@
 """The site in Firefox ESR and in WebKit (issue 15), as Chromium sees it in the other tests.
 
 Debian's firefox-esr (Marionette) and WebKitGTK's MiniBrowser (WebKitWebDriver, selenium, on an
-Xvfb display of our own): see tools/browser_engines.py. Each checker load is a new browser with
+Xvfb display of our own): see tools/browser_engines.py. The site is served by Debian's nginx with
+the project's deploy/ configuration (tools/web_servers.py). Each checker load is a new browser with
 nothing cached, repeated so that a start that stalls one time in two cannot pass: a stalled
 snapshot start gives way to the plain one, so every load must be ready *through the snapshot*.
 A missing engine fails with what to install; nothing is skipped.
@@ -17,6 +18,7 @@ from conftest import LANGUAGES, ROOT
 
 sys.path.insert(0, str(ROOT / "tools"))
 from browser_engines import Firefox, WebKit, Xvfb  # noqa: E402
+from web_servers import serve  # noqa: E402
 
 ENGINES = ("firefox", "webkit")
 COLD_LOADS = 3  # per engine and page kind
@@ -37,8 +39,21 @@ def display():
 
 
 @pytest.fixture(scope="module")
-def links(site):
-    return json.loads((site.dir / "links.json").read_text(encoding="utf-8"))
+def host(site):
+    """The built site behind Debian's nginx with the project's deploy/ configuration."""
+    with serve("nginx", site.dir, "deploy") as base_url:
+        yield base_url
+
+
+def at(host, lang, path=""):
+    return host + ("" if lang == LANGUAGES[0] else f"{lang}/") + path
+
+
+@pytest.fixture(scope="module")
+def links(site, host):
+    """links.json, its addresses moved from the build's own server to nginx."""
+    text = (site.dir / "links.json").read_text(encoding="utf-8")
+    return json.loads(text.replace(site.url, host))
 
 
 def new_browser(engine, request):
@@ -65,10 +80,10 @@ def verdict(browser, text):
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("engine", ENGINES)
-def test_the_checker_is_ready_on_every_cold_load_and_judges_keys(site, request, engine, lang):
+def test_the_checker_is_ready_on_every_cold_load_and_judges_keys(host, request, engine, lang):
     for load in range(COLD_LOADS):
         with new_browser(engine, request) as browser:
-            browser.open(site.page_url(lang, "checker/"))
+            browser.open(at(host, lang, "checker/"))
             state, modes = checker_ready(browser)
             assert (state, modes) == ("ready", ["snapshot"]), f"{engine}, cold load {load + 1}: {state}, {modes}"
             if load == 0:
@@ -77,36 +92,36 @@ def test_the_checker_is_ready_on_every_cold_load_and_judges_keys(site, request, 
 
 
 @pytest.mark.parametrize("engine", ENGINES)
-def test_search_language_switch_go_links_and_404(site, links, request, engine):
+def test_search_language_switch_go_links_and_404(host, links, request, engine):
     with new_browser(engine, request) as browser:
         for lang in LANGUAGES:
             # Search: typed into Material's box, results of the page's language only.
-            browser.open(site.page_url(lang, ""))
+            browser.open(at(host, lang, ""))
             browser.run("document.getElementById('__search').checked = true;")  # opens the search box
             browser.type("input.md-search__input", SEARCHES[lang])
             results = browser.wait("const links = [...document.querySelectorAll('a.md-search-result__link')];"
                                    "return links.length && links.map(a => a.href)", timeout=PAGE_WITHIN)
-            other = [r for r in results if not r.startswith(site.page_url(lang, ""))
-                     or (lang == LANGUAGES[0] and r.startswith(site.page_url("en", "")))]
+            other = [r for r in results if not r.startswith(at(host, lang, ""))
+                     or (lang == LANGUAGES[0] and r.startswith(at(host, "en", "")))]
             assert not other, f"{engine}: results from the other language: {other}"
 
             # The language switch keeps the page and the section.
             target = "en" if lang == "ja" else "ja"
-            browser.open(site.page_url(lang, "troubleshooting/#check-connection"))
+            browser.open(at(host, lang, "troubleshooting/#check-connection"))
             browser.run(f"document.querySelector('a.md-select__link[hreflang={target}]').click()")
             browser.wait(f"return document.documentElement.lang === '{target}'", timeout=PAGE_WITHIN)
-            assert browser.url() == site.page_url(target, "troubleshooting/#check-connection")
+            assert browser.url() == at(host, target, "troubleshooting/#check-connection")
 
             # /go/CODE/ lands on the code's section.
             goal = links["codes"]["NET-001"][lang]
-            browser.open(site.page_url(lang, "go/NET-001/"))
+            browser.open(at(host, lang, "go/NET-001/"))
             browser.wait(f"return location.href === {json.dumps(goal)} && document.readyState === 'complete'",
                          timeout=PAGE_WITHIN)
             section = goal.split("#", 1)[1]
             assert browser.run(f"return document.getElementById({json.dumps(section)}) !== null")
 
             # An unknown code: the language's 404 page, whose lookup box works.
-            browser.open(site.page_url(lang, "go/XYZ-999/"))
+            browser.open(at(host, lang, "go/XYZ-999/"))
             assert browser.run("return document.documentElement.lang") == lang
             assert browser.run("return document.querySelector('form.error-lookup') !== null")
             browser.type("form.error-lookup input", "sys001" + ENTER)
