@@ -1,7 +1,7 @@
 """The checker's time to ready in three engines (issue 15): cold median and worst of RUNS.
 
-Builds the real site and serves it on loopback (tools/site_server.py, gzip like a production
-host). Each run is a new browser with nothing cached: Chromium (Playwright, a fresh context),
+Builds the real site and serves it on loopback with Debian's nginx and the project's deploy/
+configuration (tools/web_servers.py). Each run is a new browser with nothing cached: Chromium (Playwright, a fresh context),
 Firefox ESR (Marionette, a fresh profile) and WebKitGTK's MiniBrowser (WebKitWebDriver, on an
 Xvfb display of our own): tools/browser_engines.py. Time to ready is the widget's
 ``key-checker-ready`` performance mark (from navigation start), with the start that got
@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from browser_engines import Firefox, WebKit, Xvfb  # noqa: E402
 from conftest import CHROMIUM_ARGS, chromium_path  # noqa: E402
 from site_server import ServedSite  # noqa: E402
+from web_servers import serve  # noqa: E402
 
 DEFAULT_OUTPUT = ROOT / "bench" / "results-engines.json"
 PAGES = {"ja": "checker/", "en": "en/checker/"}
@@ -96,15 +97,16 @@ def main():
                 "firefox": lambda url: driver_runs(Firefox, url, args.runs),
                 "webkit": lambda url: driver_runs(lambda: WebKit(xvfb.display), url, args.runs),
             }
-            for engine, run in engines.items():
-                if engine not in args.engines.split(","):
-                    continue
-                results["engines"][engine] = {}
-                for lang, path in PAGES.items():
-                    figures = summary(run(served.url + path))
-                    results["engines"][engine][lang] = figures
-                    print(f"{engine:9} {lang}: median {figures['cold_median_ms']} ms, worst {figures['cold_worst_ms']} ms, "
-                          f"starts {figures['starts']}", flush=True)
+            with serve("nginx", served.dir, "deploy") as host:
+                for engine, run in engines.items():
+                    if engine not in args.engines.split(","):
+                        continue
+                    results["engines"][engine] = {}
+                    for lang, path in PAGES.items():
+                        figures = summary(run(host + path))
+                        results["engines"][engine][lang] = figures
+                        print(f"{engine:9} {lang}: median {figures['cold_median_ms']} ms, worst {figures['cold_worst_ms']} ms, "
+                              f"starts {figures['starts']}", flush=True)
         finally:
             served.close()
             xvfb.close()

@@ -112,7 +112,7 @@ def test_a_stalled_start_gives_way_and_says_so(site, context, lang):
         else:
             route.continue_()
 
-    context.route(re.compile(r".*/key-checker-worker\.js$"), worker_script)
+    context.route(re.compile(r".*/key-checker-worker\.js(\?.*)?$"), worker_script)
     page.goto(site.page_url(lang, "checker/"), wait_until="commit")
     page.wait_for_selector(INPUT)
     page.fill(INPUT, KEY)
