@@ -88,9 +88,9 @@ def main():
     args = parser.parse_args()
 
     results = {"runs": args.runs, "target_worst_ms": TARGET_WORST_MS, "engines": {}}
-    xvfb = Xvfb()
     with tempfile.TemporaryDirectory() as folder:
         served = ServedSite(Path(folder) / "site")
+        xvfb = Xvfb()
         try:
             engines = {
                 "chromium": lambda url: chromium_runs(url, args.runs),
