@@ -23,6 +23,7 @@
     // key-checker.js sets onworker when it takes the start over before the worker exists.
     var started = { worker: null, unpacker: unpacker, messages: [], onworker: null };
     // Kept, like the worker's messages below, until key-checker.js listens.
+    unpacker.onmessage = function (event) { started.messages.push(event.data); };
     unpacker.onerror = function (event) {
       event.preventDefault();
       started.messages.push({ type: "failed", mode: "snapshot" });

@@ -9,8 +9,14 @@
 // once the page has started up: only then does the CPU work (inflating, compiling) begin.
 // Out, on the port (to key-checker-worker.js): {type: "unpacked", name: "wasm", value:
 // WebAssembly.Module}, {type: "unpacked", name: "snapshot", value: ArrayBuffer} (the
-// inflated container, transferred) or {type: "unpacked", name, error: true}. It closes
-// itself once both are handed on.
+// inflated container, transferred) or {type: "unpacked", name, error: true}; back from
+// the worker: {type: "received", name}. It closes itself only once the worker has said
+// it received both: Firefox drops a message still on its way through a MessagePort
+// (the compiled module, which it posts last) when the sending worker closes right after
+// posting it, and the start then waited forever (issue 15).
+// Out, to the page: {type: "progress", step: "downloaded"|"unpacking"|"unpacked", name}
+// as each file is here, inflating, then ready for the worker (key-checker.js's watchdog
+// and progress).
 
 const files = new URL(self.location.href).searchParams;
 const RUNTIME = new URL(`../${files.get("runtime")}`, self.location.href); // pyodide/HASH/
@@ -24,30 +30,61 @@ const portReady = new Promise((resolve) => {
 async function download(name) {
   const response = await fetch(new URL(files.get(name), RUNTIME), { integrity: files.get(`${name}Integrity`) });
   if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  // With an integrity check the body is only handed over once it is all here and
+  // verified, so progress goes by steps, not bytes.
+  self.postMessage({ type: "progress", step: "downloaded", name });
   return response;
 }
 
-function gunzip(response) {
+// While a file inflates (and the binary compiles as it streams), a tick to the page every
+// TICK_MS: on a slow or busy machine this is seconds of CPU work, and the page's watchdog
+// must not take it for a stall.
+const TICK_MS = 250;
+function gunzip(response, name) {
   if (typeof DecompressionStream !== "function") throw new Error("no DecompressionStream");
-  return response.body.pipeThrough(new DecompressionStream("gzip"));
+  let ticked = performance.now();
+  const ticking = new TransformStream({
+    transform(chunk, controller) {
+      if (performance.now() - ticked > TICK_MS) {
+        ticked = performance.now();
+        self.postMessage({ type: "progress", step: "unpacking", name });
+      }
+      controller.enqueue(chunk);
+    },
+  });
+  return response.body.pipeThrough(new DecompressionStream("gzip")).pipeThrough(ticking);
 }
 
 const unpack = {
   wasm: (response) => WebAssembly.compileStreaming(
-    new Response(gunzip(response), { headers: { "Content-Type": "application/wasm" } })),
-  snapshot: (response) => new Response(gunzip(response)).arrayBuffer(),
+    new Response(gunzip(response, "wasm"), { headers: { "Content-Type": "application/wasm" } })),
+  snapshot: (response) => new Response(gunzip(response, "snapshot")).arrayBuffer(),
 };
 
-let left = 2;
+const received = new Set();
+portReady.then((port) => {
+  port.onmessage = ({ data }) => {
+    if (data.type !== "received") return;
+    received.add(data.name);
+    if (received.size === 2) self.close();
+  };
+});
+
 for (const name of ["wasm", "snapshot"]) {
   const downloaded = download(name);
   downloaded.catch(() => {});
-  portReady
-    .then((port) => downloaded
-      .then(unpack[name])
-      .then(
-        (value) => port.postMessage({ type: "unpacked", name, value }, value instanceof ArrayBuffer ? [value] : []),
-        () => port.postMessage({ type: "unpacked", name, error: true }),
-      ))
-    .finally(() => { if (--left === 0) self.close(); });
+  portReady.then((port) => downloaded
+    .then(unpack[name])
+    .then(
+      (value) => {
+        try {
+          port.postMessage({ type: "unpacked", name, value }, value instanceof ArrayBuffer ? [value] : []);
+        } catch { // an engine that cannot post a compiled module: the worker compiles its own
+          port.postMessage({ type: "unpacked", name, error: true });
+          return;
+        }
+        self.postMessage({ type: "progress", step: "unpacked", name });
+      },
+      () => port.postMessage({ type: "unpacked", name, error: true }),
+    ));
 }

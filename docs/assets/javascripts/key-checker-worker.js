@@ -2,7 +2,8 @@
 //
 // Messages are plain objects. In: {type: "init", mode: "snapshot"|"plain", runtime, port}
 // (the port only in the snapshot mode: see below), then {id, type: "check", text, lang,
-// expect, length}. Out: {type: "ready", mode, ms} or
+// expect, length}. Out: {type: "progress", step} as the start goes on (key-checker.js's
+// watchdog moves to the next start when these stop coming), {type: "ready", mode, ms} or
 // {type: "failed", mode, error}, then {id, type: "result", result} or {id, type: "error",
 // error}. Errors travel as data ({kind: "python"|"js", name}); no message text that
 // could quote the key ever leaves this worker, and nothing is logged.
@@ -17,6 +18,14 @@
 //   Pyodide up.
 // - "plain": loadPyodide({lockFileURL, packages}), which checks the wheel's sha256
 //   from the lock file. The page falls back to it, in a fresh worker, on any failure.
+
+// Nothing is logged: Pyodide itself writes to the console when a start fails ("wasm
+// instantiation failed!" and the error), and Python's output could quote the key.
+for (const level of ["debug", "log", "info", "warn", "error", "trace", "dir", "table"]) console[level] = () => {};
+
+function progress(step) {
+  self.postMessage({ type: "progress", step });
+}
 
 // Pyodide (Emscripten) puts each JavaScript function it imports into the WebAssembly
 // table by compiling a tiny module around it: 260 modules of 29 distinct kinds, 25-35 ms
@@ -42,7 +51,6 @@ const WASM = new URL("pyodide.asm.wasm", RUNTIME).href;
 // snapshot start mounts a zip with no entries, made here, instead of downloading it.
 const NO_STDLIB = new URL("no-stdlib.zip", RUNTIME).href;
 const EMPTY_ZIP = new Uint8Array([0x50, 0x4b, 0x05, 0x06, ...new Array(18).fill(0)]);
-const LOAD_TIMEOUT_MS = 60000;
 
 // Pyodide's two modules, imported as soon as this worker runs, before "init" arrives: the
 // page's messages reach a new worker only once the page's thread gets to them (50 ms and
@@ -113,6 +121,7 @@ function usePrecompiledWasm(module) {
   WebAssembly.instantiateStreaming = async (source, imports) => {
     if (!(await source)[STAND_IN]) return instantiateStreaming(source, imports);
     const compiled = await module;
+    progress("instantiating");
     const instance = await WebAssembly.instantiate(compiled, imports);
     instanceMemory = instance.exports.memory;
     return { module: compiled, instance };
@@ -194,7 +203,10 @@ async function loadSnapshot(loadPyodide, runtime, { memory, container, fill, fil
       lockFileURL: new URL("pyodide-lock.json", RUNTIME).href,
       stdLibURL: NO_STDLIB,
       _loadSnapshot: memory,
+      stdout: () => {},
+      stderr: () => {},
       fsInit: () => {
+        progress("restoring");
         fill();
         return filled.catch(() => new Promise(() => {}));
       },
@@ -216,6 +228,8 @@ async function loadPlain(loadPyodide, runtime, _downloads, createPyodideModule) 
     lockFileURL: new URL("pyodide-lock.json", RUNTIME).href,
     packages: [runtime.package],
     createPyodideModule,
+    stdout: () => {},
+    stderr: () => {},
   });
 }
 
@@ -225,6 +239,9 @@ async function start(mode, runtime, port) {
   if (snapshotMode) {
     if (!port) throw new Error("the snapshot start needs the unpacker's port");
     port.onmessage = ({ data }) => {
+      // Said back at once, so the unpacker can close (and not before: see key-checker-unpacker.js).
+      port.postMessage({ type: "received", name: data.name });
+      progress(`received:${data.name}`);
       const slot = unpacked(data.name);
       if (data.error) slot.reject(new Error(`the unpacker could not unpack ${data.name}`));
       else slot.resolve(data.value);
@@ -235,21 +252,16 @@ async function start(mode, runtime, port) {
   // Both modules, imported together as soon as this worker started (loadPyodide would
   // import "pyodide.asm.mjs", a name the site does not publish, and only after pyodide.js).
   const [{ loadPyodide }, { default: createPyodideModule }] = await modules;
+  progress("modules");
   const load = snapshotMode ? loadSnapshot : loadPlain;
-  let timer;
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error("timeout")), LOAD_TIMEOUT_MS);
-  });
-  try {
-    const pyodide = await Promise.race([load(loadPyodide, runtime, downloads, createPyodideModule), wasmFailure, timeout]);
-    // checker.web.check_json: diagnose() plus the corrected positions, as JSON text. The
-    // snapshot was taken with it imported; the plain start imports it from the wheel.
-    checkFunction = pyodide.pyimport("checker.web").check_json;
-    // Prove it answers before saying so (a snapshot that restored but cannot check fails here).
-    JSON.parse(checkFunction("", "en", null));
-  } finally {
-    clearTimeout(timer);
-  }
+  // No timeout here: the page's watchdog ends a start that stops making progress.
+  const pyodide = await Promise.race([load(loadPyodide, runtime, downloads, createPyodideModule), wasmFailure]);
+  progress("checker");
+  // checker.web.check_json: diagnose() plus the corrected positions, as JSON text. The
+  // snapshot was taken with it imported; the plain start imports it from the wheel.
+  checkFunction = pyodide.pyimport("checker.web").check_json;
+  // Prove it answers before saying so (a snapshot that restored but cannot check fails here).
+  JSON.parse(checkFunction("", "en", null));
   return performance.now() - started;
 }
 

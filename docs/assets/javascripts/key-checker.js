@@ -15,17 +15,40 @@ const DEBOUNCE_MS = 150;
 
 // --- the runtime: one worker, snapshot first, plain load as the fallback -----------------
 
+// The watchdog gives a start up for the next one (snapshot -> plain -> error):
+// - a file the unpacker handed over that the worker has not received within
+//   HANDOVER_MS (a message lost between two workers: issue 15, Firefox);
+// - once its files are here, no progress at all for STALL_MS (generous: on a busy
+//   phone each step is long CPU work; the plain start, the last one, has one step of
+//   1.6-1.9 s of CPU on this machine idle, 29 s when six jobs share its two cores).
+// Downloads are not timed: a slow connection is not a stall.
+const HANDOVER_MS = 2000;
+const STALL_MS = { snapshot: 8000, plain: 60000 };
+// A runtime that breaks after it was ready is started again, this many times at most.
+const MAX_RESTARTS = 2;
+// The steps a start goes through (progress messages from key-checker-worker.js and
+// key-checker-unpacker.js), for "roughly how far" in the widget.
+const STEPS = {
+  snapshot: ["downloaded:wasm", "downloaded:snapshot", "modules", "unpacked:wasm", "unpacked:snapshot",
+             "received:wasm", "received:snapshot", "instantiating", "restoring", "checker"],
+  plain: ["modules", "instantiating", "checker"],
+};
+
 const runtime = {
   worker: null,
   unpacker: null, // key-checker-unpacker.js, in the snapshot start
   state: "loading", // loading | ready | error
+  starting: false, // a start is under way: never two at once
   mode: null, // snapshot | plain, once ready
   readyMs: null,
-  pending: new Map(), // id -> {resolve, reject}
-  waiting: [], // checks asked for before the runtime was ready
+  pending: new Map(), // id -> job sent to the worker
+  waiting: [], // checks asked for before the runtime was ready (or again, after a fault)
   listeners: new Set(),
   nextId: 1,
   config: null,
+  restarts: 0,
+  progress: { mode: null, steps: new Set(), fellBack: false },
+  watchdog: null,
 };
 
 function setState(state) {
@@ -36,10 +59,50 @@ function setState(state) {
   for (const listener of runtime.listeners) listener(state);
 }
 
+/** How far the start is: {mode, done, total, downloading, fellBack} (the widget shows it). */
+export function progress() {
+  const { mode, steps, fellBack } = runtime.progress;
+  const all = STEPS[mode] || [];
+  return {
+    mode,
+    done: all.filter((step) => steps.has(step)).length,
+    total: all.length,
+    downloading: mode === "snapshot" && !(steps.has("downloaded:wasm") && steps.has("downloaded:snapshot")),
+    fellBack,
+  };
+}
+
 function stopWorkers() {
+  clearTimeout(runtime.watchdog);
   if (runtime.worker) runtime.worker.terminate();
   if (runtime.unpacker) runtime.unpacker.terminate();
   runtime.worker = runtime.unpacker = null;
+}
+
+// A sign of life from the start under way: note the step and re-arm the watchdog once
+// the files are here (in the snapshot start: both big ones downloaded; Pyodide's modules,
+// a quarter of their size, come in parallel and are counted as a step like any other).
+function onProgress(mode, step) {
+  const { steps } = runtime.progress;
+  steps.add(step);
+  clearTimeout(runtime.watchdog);
+  const handedOver = ["wasm", "snapshot"].filter((name) => steps.has(`unpacked:${name}`));
+  const filesHere = mode === "plain" ? steps.has("instantiating")
+    : steps.has("downloaded:wasm") && steps.has("downloaded:snapshot");
+  const limit = handedOver.some((name) => !steps.has(`received:${name}`)) ? HANDOVER_MS
+    : filesHere ? STALL_MS[mode] : null;
+  if (limit) runtime.watchdog = setTimeout(() => giveUp(mode), limit);
+  for (const listener of runtime.listeners) listener(runtime.state);
+}
+
+// A start failed (or stalled): the next one, or the error state after the last.
+function giveUp(mode) {
+  if (mode === "snapshot") {
+    runtime.progress.fellBack = true;
+    spawn("plain");
+  } else {
+    fail();
+  }
 }
 
 // The snapshot start: the one the inlined starter began with the page, else a new one.
@@ -53,16 +116,23 @@ function snapshotStart() {
 
 function spawn(mode) {
   stopWorkers();
-  for (const { reject } of runtime.pending.values()) reject(new Error("restarted"));
+  // Checks sent to the old worker are asked again of the new one: a verdict always
+  // belongs to the text on screen.
+  runtime.waiting.unshift(...runtime.pending.values());
   runtime.pending.clear();
+  runtime.starting = true;
   const started = mode === "snapshot" ? snapshotStart() : null;
   if (mode === "snapshot" && !started) return spawn("plain");
+  runtime.progress = { mode, steps: new Set(), fellBack: runtime.progress.fellBack };
   runtime.unpacker = started && started.unpacker;
   if (runtime.unpacker) {
     const unpacker = runtime.unpacker;
+    unpacker.onmessage = ({ data }) => {
+      if (unpacker === runtime.unpacker && data.type === "progress") onProgress(mode, `${data.step}:${data.name}`);
+    };
     unpacker.onerror = (event) => { // its script did not load or broke: no snapshot start then
       event.preventDefault();
-      if (unpacker === runtime.unpacker) spawn("plain");
+      if (unpacker === runtime.unpacker) giveUp("snapshot");
     };
   }
   if (!started) {
@@ -73,24 +143,34 @@ function spawn(mode) {
     listen(started.worker, mode, started.messages);
   } else {
     started.onworker = (worker) => listen(worker, mode, started.messages); // at DOMContentLoaded
+    replay(mode, started.messages);
   }
 }
 
-// Take a worker over: `heard` holds what it said before this module listened.
+// The unpacker's messages from before this module listened (the worker's go to listen()).
+function replay(mode, heard) {
+  for (const data of heard) {
+    if (data.type === "progress" && data.name) onProgress(mode, `${data.step}:${data.name}`);
+  }
+}
+
+// Take a worker over: `heard` holds what it (and the unpacker) said before this module listened.
 function listen(worker, mode, heard = []) {
   runtime.worker = worker;
   const onmessage = ({ data }) => {
     if (worker !== runtime.worker) return;
-    if (data.type === "ready") {
+    if (data.type === "progress") {
+      onProgress(mode, data.name ? `${data.step}:${data.name}` : data.step);
+    } else if (data.type === "ready") {
+      clearTimeout(runtime.watchdog);
+      runtime.starting = false;
       runtime.mode = data.mode;
       runtime.readyMs = data.ms;
       performance.mark("key-checker-ready", { detail: { mode: data.mode } }); // read by bench/bench_widget.py
       setState("ready");
-      const waiting = runtime.waiting.splice(0);
-      for (const job of waiting) send(job);
+      for (const job of runtime.waiting.splice(0)) send(job);
     } else if (data.type === "failed") {
-      if (data.mode === "snapshot") spawn("plain");
-      else fail();
+      giveUp(mode);
     } else if (data.type === "result" || data.type === "error") {
       const job = runtime.pending.get(data.id);
       if (!job) return;
@@ -102,16 +182,27 @@ function listen(worker, mode, heard = []) {
   worker.onerror = (event) => {
     event.preventDefault(); // no console message: it could only say the worker broke
     if (worker !== runtime.worker) return;
-    if (mode === "snapshot") spawn("plain");
+    if (runtime.state !== "ready") giveUp(mode);
+    else if (runtime.restarts++ < MAX_RESTARTS) restart();
     else fail();
   };
   worker.onmessage = onmessage;
   for (const data of heard.splice(0)) onmessage({ data });
 }
 
+// A runtime that was ready broke: back to loading (no verdict stays on screen for a
+// runtime that is gone), and a new one, whose first answers are the checks in flight.
+function restart() {
+  runtime.progress.fellBack = false;
+  setState("loading");
+  spawn("snapshot");
+}
+
 function fail() {
   stopWorkers();
-  for (const job of runtime.waiting.splice(0)) job.reject(new Error("runtime unavailable"));
+  runtime.starting = false;
+  for (const job of [...runtime.pending.values(), ...runtime.waiting.splice(0)]) job.reject(new Error("runtime unavailable"));
+  runtime.pending.clear();
   setState("error");
 }
 
@@ -121,9 +212,12 @@ function send(job) {
   runtime.worker.postMessage({ id, type: "check", text: job.text, lang: job.lang, expect: job.expect, length: job.length });
 }
 
-/** Start (or restart, after an error) the runtime. */
+/** Start (or restart, after an error) the runtime; while a start is under way, nothing. */
 export function start(config = runtime.config) {
+  if (runtime.starting) return;
   runtime.config = config;
+  runtime.restarts = 0;
+  runtime.progress.fellBack = false;
   setState("loading");
   spawn("snapshot");
 }
@@ -207,19 +301,53 @@ class Widget {
     this.input.addEventListener("input", () => this.checkSoon());
     this.input.addEventListener("blur", () => this.checkNow());
     this.expect.addEventListener("change", () => this.checkNow());
-    root.querySelector(".key-checker__retry").addEventListener("click", () => start());
+    this.retry = root.querySelector(".key-checker__retry");
+    this.retry.addEventListener("click", () => {
+      // The button hides while the checker loads: the reader goes on in the key's box.
+      if (document.activeElement === this.retry) this.input.focus();
+      start();
+    });
+    this.addProgress();
     runtime.listeners.add((state) => this.showState(state));
     root.dataset.js = "";
     this.showState(runtime.state);
     if (this.input.value) this.checkNow(); // typed (or restored) before this module ran
   }
 
+  // "What is loading, roughly how far": a line and a bar under the loading notice.
+  addProgress() {
+    const loading = this.root.querySelector(".key-checker__loading");
+    this.progressText = element("span", "key-checker__progress-text");
+    this.progressBar = element("progress", "key-checker__progress");
+    this.progressBar.setAttribute("aria-label", this.t.progress_label);
+    loading.append(element("br"), this.progressText, " ", this.progressBar);
+  }
+
+  showProgress() {
+    const { done, total, downloading, fellBack } = progress();
+    this.progressText.textContent = fellBack ? this.t.progress_fallback
+      : downloading ? this.t.progress_download : this.t.progress_prepare;
+    if (total) {
+      this.progressBar.max = total;
+      this.progressBar.value = done;
+    } else {
+      this.progressBar.removeAttribute("value"); // not known yet: an indeterminate bar
+    }
+  }
+
   showState(state) {
+    const was = this.root.dataset.state;
     this.root.dataset.state = state;
     this.root.querySelector(".key-checker__loading").hidden = state !== "loading";
     this.root.querySelector(".key-checker__error").hidden = state !== "error";
     this.root.querySelector(".key-checker__manual").hidden = state !== "error";
+    if (state === "loading") this.showProgress();
     if (state === "error") this.clear();
+    // The runtime broke after it answered: its verdict goes, the key is checked again.
+    if (state === "loading" && was === "ready" && this.last) {
+      this.showMessage(this.t.waiting);
+      this.checkNow();
+    }
     if (state === "ready" && this.input.value && !this.last) this.checkNow();
   }
 

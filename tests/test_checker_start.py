@@ -1,0 +1,174 @@
+"""The checker's start under faults (issues 11 and 15), in Debian's Chromium.
+
+A verdict always belongs to the text on screen, whatever happens to the runtime; one runtime
+starts at a time, whatever is clicked or pressed; the reader keeps their place; a start that
+stalls gives way to the next one and says so in the page's language; a failed load writes
+nothing to the console.
+"""
+
+import re
+import time
+
+import pytest
+
+from conftest import LANGUAGES
+from test_key_checker_browser import INPUT, KEY, RESULT, WIDGET, enter, wait_for_state, widget_state
+
+INVALID_KEY = "S6AB1-CDEF2-GHJK3-MNPQ4-RSTVX"
+CATALOG_TEXTS = None
+
+
+def texts(lang):
+    import yaml
+
+    from conftest import ROOT
+
+    global CATALOG_TEXTS
+    if CATALOG_TEXTS is None:
+        CATALOG_TEXTS = yaml.safe_load((ROOT / "catalog" / "key-checker.yml").read_text(encoding="utf-8"))
+    return CATALOG_TEXTS[lang]
+
+
+def checker_workers(page):
+    return [w for w in page.workers if "/key-checker-worker.js" in w.url]
+
+
+def wait_for_verdict(page, valid, timeout=90.0):
+    deadline = time.monotonic() + timeout
+    shown = None
+    while time.monotonic() < deadline:
+        shown = page.evaluate("""([widget, result]) => [document.querySelector(widget).dataset.state,
+            document.querySelector(result).dataset.valid, document.querySelector(result).hasAttribute('aria-busy')]""",
+                              [WIDGET, RESULT])
+        if shown == ["ready", valid, False]:
+            return
+        page.wait_for_timeout(50)
+    pytest.fail(f"expected a {valid} verdict from a ready runtime, the widget shows {shown}")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_worker_fault_never_leaves_a_stale_verdict(site, page, lang):
+    page.goto(site.page_url(lang, "checker/"))
+    wait_for_state(page, "ready")
+    assert enter(page, KEY)["valid"]
+    # An uncaught error in the checker's worker, as any bug in it would throw.
+    checker_workers(page)[0].evaluate("setTimeout(() => { throw new Error('fault'); })")
+    deadline = time.monotonic() + 5
+    while widget_state(page) == "ready" and time.monotonic() < deadline:
+        page.wait_for_timeout(20)
+    assert widget_state(page) == "loading", "the widget still says ready for a runtime that is gone"
+    assert page.get_attribute(RESULT, "data-valid") is None, "the old verdict stayed on screen"
+    # The reader types on: the new key is judged by the new runtime, once it answers.
+    page.fill(INPUT, INVALID_KEY)
+    wait_for_verdict(page, "false")
+    page.fill(INPUT, KEY)
+    wait_for_verdict(page, "true")
+
+
+def test_try_again_keeps_focus_and_starts_one_runtime_at_a_time(site, context):
+    page = context.new_page()
+    context.route("**/assets/pyodide/**", lambda route: route.abort())  # every runtime file fails
+    created = []
+    page.on("worker", lambda worker: created.append(worker.url) if "/key-checker" in worker.url else None)
+    page.goto(site.page_url("en", "checker/"))
+    wait_for_state(page, "error")
+    # From now on the runtime's files never arrive: the next start stays under way.
+    held = []
+    context.unroute("**/assets/pyodide/**")
+    context.route("**/assets/pyodide/**", lambda route: held.append(route))
+    page.focus(".key-checker__retry")
+    before = len(created)
+    page.keyboard.press("Enter")
+    focused = page.evaluate("document.activeElement.className")
+    assert "key-checker__input" in focused, f"focus went to {focused!r}"
+    # A burst: Enter again and again, and twenty scripted clicks.
+    for _ in range(3):
+        page.keyboard.press("Enter")
+    page.evaluate("for (let i = 0; i < 20; i++) document.querySelector('.key-checker__retry').click()")
+    page.wait_for_timeout(500)
+    assert widget_state(page) == "loading"
+    # One start: the snapshot start's two workers.
+    assert len(created) - before == 2, f"{len(created) - before} checker workers for one Try again"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_stalled_start_gives_way_and_says_so(site, context, lang):
+    """The Firefox stall of issue 15, made on purpose: the compiled module handed over never arrives."""
+    page = context.new_page()
+
+    def drop_the_module(route):
+        body = route.fetch().text()
+        marker = "port.onmessage = ({ data }) => {"
+        assert marker in body
+        route.fulfill(body=body.replace(marker, marker + ' if (data.name === "wasm") return;'),
+                      headers={"Content-Type": "text/javascript"})
+
+    served = []
+
+    def worker_script(route):  # the first worker (the snapshot start) loses the module; the next is whole
+        served.append(route.request.url)
+        if len(served) == 1:
+            drop_the_module(route)
+        else:
+            route.continue_()
+
+    context.route(re.compile(r".*/key-checker-worker\.js(\?.*)?$"), worker_script)
+    page.goto(site.page_url(lang, "checker/"), wait_until="commit")
+    page.wait_for_selector(INPUT)
+    page.fill(INPUT, KEY)
+    fallback = texts(lang)["script"]["progress_fallback"]
+    deadline = time.monotonic() + 90
+    said = False
+    while widget_state(page) == "loading" and time.monotonic() < deadline:
+        said = said or fallback in page.text_content(".key-checker__loading")
+        page.wait_for_timeout(20)
+    assert said, "the reader was not told that the checker starts another way"
+    assert widget_state(page) == "ready"
+    assert page.evaluate("performance.getEntriesByName('key-checker-ready').map(e => e.detail.mode)") == ["plain"]
+    wait_for_verdict(page, "true")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_slow_first_visit_shows_what_loads_and_how_far(site, context, lang):
+    page = context.new_page()
+    held = []
+    # The snapshot's download is held back until the test has seen the progress shown.
+    context.route("**/snapshot.bin.gz", lambda route: held.append(route))
+    page.goto(site.page_url(lang, "checker/"), wait_until="commit")
+    page.wait_for_selector(INPUT)
+    deadline = time.monotonic() + 20
+    while not held and time.monotonic() < deadline:
+        page.wait_for_timeout(20)
+    assert held, "the snapshot was never asked for"
+    while time.monotonic() < deadline + 20:  # the page module may still be on its way
+        if page.evaluate("(document.querySelector('.key-checker__progress') || {}).value > 0"):
+            break
+        page.wait_for_timeout(50)
+    shown = page.evaluate("""() => {
+        const bar = document.querySelector('.key-checker__progress');
+        return {text: document.querySelector('.key-checker__loading').textContent, visible: bar.checkVisibility(),
+                value: bar.value, max: bar.max, label: bar.getAttribute('aria-label')}
+    }""")
+    script = texts(lang)["script"]
+    assert script["progress_download"] in shown["text"]
+    assert shown["visible"] and shown["label"] == script["progress_label"]
+    assert 0 < shown["value"] < shown["max"], shown
+    # The box keeps working meanwhile.
+    page.fill(INPUT, KEY)
+    assert page.input_value(INPUT) == KEY
+    held[0].continue_()
+    wait_for_verdict(page, "true")
+
+
+def test_a_failed_load_logs_nothing(site, context):
+    page = context.new_page()
+    logged = []
+    page.on("console", lambda message: logged.append(f"{message.type}: {message.text}"))
+    page.on("pageerror", lambda error: logged.append(f"pageerror: {error}"))
+    # A binary that is not WebAssembly, under both names: every start fails to instantiate it.
+    context.route(re.compile(r".*/pyodide\.asm\.wasm(\.gz)?$"),
+                  lambda route: route.fulfill(body=b"\0asm\x01\0\0\0broken", headers={"Content-Type": "application/wasm"}))
+    page.goto(site.page_url("en", "checker/"))
+    wait_for_state(page, "error")
+    page.wait_for_timeout(300)
+    assert logged == []
