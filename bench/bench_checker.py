@@ -33,6 +33,9 @@ CASES = [
     ("checksum-with-suggestions-29", "S6A81-CDEF2-GHJK3-MNPQ4-RSTVH"),
     ("messy-paste", "\ufeff ＳＶAB1ー CDEF2\u200b-GHJK3 MNPQ4−RSTVH\r\n"),
     ("invalid-chars-256", "😀\x00é!" * 64),
+    # A huge paste, refused as too long without being read (tests/test_checker_properties.py
+    # checks the answer; this measures that it stays cheap).
+    ("huge-paste-200000", "😀\x00\ud800" * 66_667),
 ]
 
 

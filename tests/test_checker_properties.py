@@ -11,7 +11,6 @@ the only gap, over every pair of symbols and every position.
 
 import json
 import random
-import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -115,26 +114,22 @@ def test_case_folding_stays_within_the_alphabet():
     ],
     ids=["letters", "emoji-nul-surrogate", "keys", "nfkc-expanding"],
 )
-def test_huge_input_is_fast(text):
-    start = time.perf_counter()
+def test_huge_input_is_refused_before_it_is_read(text):
+    # Only "too long", nothing about the characters: the input was not walked through
+    # (that is what keeps a huge paste cheap; `make bench` measures how cheap).
     result = checker.diagnose(text)
-    elapsed = time.perf_counter() - start
     assert [f["code"] for f in result["findings"]] == ["too-long-input"]
-    assert elapsed < 0.05, f"diagnose took {elapsed:.3f} s on 200 000 characters"
-    start = time.perf_counter()
     assert checker.is_valid(text) is False
-    assert time.perf_counter() - start < 0.05
 
 
 @pytest.mark.parametrize("char", ["ﷺ", "😀", "\ud800", "O", "\u200b", " ", "A"])
-def test_worst_case_accepted_length_is_fast(char):
-    text = char * 256
-    checker.diagnose(text)
-    start = time.perf_counter()
-    for _ in range(10):
-        checker.diagnose(text, lang="en")
-    elapsed = (time.perf_counter() - start) / 10
-    assert elapsed < 0.02, f"diagnose took {elapsed * 1000:.1f} ms on 256 × {char!r}"
+def test_worst_case_accepted_length_gives_a_bounded_answer(char):
+    # The longest input the checker accepts, made of one troublesome character: the answer
+    # stays small (findings are grouped, not one per character), which is what keeps the
+    # widget's latency flat. How fast it is, is measured by `make bench` (bench_checker.py).
+    result = checker.diagnose(char * 256, lang="en")
+    assert len(result["findings"]) <= 16
+    assert len(json.dumps(result)) < 8000
 
 
 @FAST
