@@ -173,13 +173,6 @@ def on_config(config):
     return config
 
 
-def _language_root(page, config):
-    """Relative URL from the page to its language's root ("../" from "en/diagnose/")."""
-    i18n = config.plugins["i18n"]
-    folder = site_layout.page_folder(page.url, config.use_directory_urls)
-    return site_layout.relative_url(folder, site_layout.language_root(i18n.current_language, i18n.default_language))
-
-
 def texts_with_page_links(texts, directory_urls):
     """A copy of one language's texts with every "page/#id" href as the build writes page URLs."""
     texts = copy.deepcopy(texts)
@@ -205,8 +198,10 @@ def on_page_content(html, page, config, files):
     page.meta["diagnose"] = {"offline": offline}
     if not offline:
         page.meta["connect_src"] = connect_sources(catalog)
+    language_root = site_layout.language_root_from(
+        page.url, lang, config.plugins["i18n"].default_language, config.use_directory_urls)
     widget = _state["template"].render(
-        lang=lang, t=texts, offline=offline, language_root=_language_root(page, config),
+        lang=lang, t=texts, offline=offline, language_root=language_root,
         endpoints=[{"name": e["name"][lang], "url": e["url"]} for e in catalog["endpoints"]],
         script_texts=_json_for_script(texts["script"]),
         settings=_json_for_script(page_settings(catalog, lang)),

@@ -105,13 +105,6 @@ def on_files(files, config):
     return files
 
 
-def _language_root(page, config):
-    """Relative URL from the page to its language's root ("../" from "en/checker/")."""
-    i18n = config.plugins["i18n"]
-    folder = site_layout.page_folder(page.url, config.use_directory_urls)
-    return site_layout.relative_url(folder, site_layout.language_root(i18n.current_language, i18n.default_language))
-
-
 def _page_link(href, config):
     """A "page/#id" link as the build writes URLs ("page.html#id" without directory URLs)."""
     return site_layout.page_link(href, config.use_directory_urls)
@@ -132,7 +125,8 @@ def on_page_content(html, page, config, files):
     if texts is None:
         raise PluginError(f"key_checker: no texts for language {lang!r} in {TEXTS.name}")
     manifest = _state["manifest"]
-    language_root = _language_root(page, config)
+    language_root = site_layout.language_root_from(
+        page.url, lang, config.plugins["i18n"].default_language, config.use_directory_urls)
     counter = iter(range(1, len(markers) + 1))
 
     offline = bool(config.extra.get("offline"))

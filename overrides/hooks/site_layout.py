@@ -75,6 +75,15 @@ def page_folder(page_url, directory_urls=True):
     return page_url if directory_urls else posixpath.dirname(page_url)
 
 
+def language_root_from(page_url, lang, default, directory_urls=True):
+    """Relative URL from a page to its language's root.
+
+    >>> language_root_from("en/checker/", "en", "ja"), language_root_from("en/checker.html", "en", "ja", False)
+    ('../', './')
+    """
+    return relative_url(page_folder(page_url, directory_urls), language_root(lang, default))
+
+
 def page_link(link, directory_urls=True):
     """A "page/#id" link (relative to a language root) as the build writes page URLs.
 
