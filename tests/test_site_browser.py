@@ -136,3 +136,15 @@ def test_an_article_prints_cleanly(site, page, lang):
     assert page.locator("#check-connection").is_visible()
     assert page.evaluate("getComputedStyle(document.querySelector('.md-typeset')).color") == "rgb(0, 0, 0)"
     assert len(page.pdf(format="A4")) > 10_000  # Chromium really prints it
+
+
+def test_a_page_answered_without_its_slash_moves_to_its_folder(site, page):
+    # npm `serve` answers "/en/checker" with the page itself (200, no redirect): relative
+    # links would resolve one folder too high, so the page moves to "/en/checker/" first.
+    html = (site.dir / "en" / "checker" / "index.html").read_bytes()
+    bare = site.page_url("en", "checker")
+    page.route(bare, lambda route: route.fulfill(status=200, body=html, content_type="text/html"))
+    page.goto(bare)
+    page.wait_for_url(site.page_url("en", "checker/"), timeout=10_000)
+    home = page.evaluate("new URL(document.querySelector('a.md-header__button.md-logo').getAttribute('href'), location.href).href")
+    assert home == site.page_url("en", "")
