@@ -129,6 +129,28 @@ def test_a_stalled_start_gives_way_and_says_so(site, context, lang):
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_download_that_stops_gives_way_and_says_so(site, context, lang):
+    """A snapshot download that stops before its bytes are all here (issue 15: no phase is unwatched)."""
+    page = context.new_page()
+    held = []
+    context.route("**/snapshot.bin.gz", lambda route: held.append(route))  # never answered
+    page.goto(site.page_url(lang, "checker/"), wait_until="commit")
+    page.wait_for_selector(INPUT)
+    page.fill(INPUT, KEY)
+    fallback = texts(lang)["script"]["progress_fallback"]
+    deadline = time.monotonic() + 90
+    said = False
+    while widget_state(page) == "loading" and time.monotonic() < deadline:
+        said = said or fallback in page.text_content(".key-checker__loading")
+        page.wait_for_timeout(20)
+    assert held, "the snapshot was never asked for"
+    assert said, "the reader was not told that the checker starts another way"
+    assert widget_state(page) == "ready"
+    assert page.evaluate("performance.getEntriesByName('key-checker-ready').map(e => e.detail.mode)") == ["plain"]
+    wait_for_verdict(page, "true")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_a_slow_first_visit_shows_what_loads_and_how_far(site, context, lang):
     page = context.new_page()
     held = []

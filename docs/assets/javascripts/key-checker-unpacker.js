@@ -14,7 +14,8 @@
 // it received both: Firefox drops a message still on its way through a MessagePort
 // (the compiled module, which it posts last) when the sending worker closes right after
 // posting it, and the start then waited forever (issue 15).
-// Out, to the page: {type: "progress", step: "downloaded"|"unpacking"|"unpacked", name}
+// Out, to the page: {type: "progress", step: "downloading", name, bytes} while a file
+// downloads, then {type: "progress", step: "downloaded"|"unpacking"|"unpacked", name}
 // as each file is here, inflating, then ready for the worker (key-checker.js's watchdog
 // and progress).
 
@@ -27,13 +28,47 @@ const portReady = new Promise((resolve) => {
   };
 });
 
+// Bytes as they come, to the page every TICK_MS (its watchdog gives a start whose download
+// stopped up): so the body is read here and its SRI hash checked here too (a fetch with
+// `integrity` hands the body over only once it is all here). Where the page has no
+// crypto.subtle (an http:// host other than loopback) the browser checks it, by steps.
 async function download(name) {
-  const response = await fetch(new URL(files.get(name), RUNTIME), { integrity: files.get(`${name}Integrity`) });
+  const url = new URL(files.get(name), RUNTIME);
+  const integrity = files.get(`${name}Integrity`);
+  if (!(self.crypto && crypto.subtle)) {
+    self.postMessage({ type: "progress", step: "fetching", name });
+    const response = await fetch(url, { integrity });
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    self.postMessage({ type: "progress", step: "downloaded", name });
+    return response;
+  }
+  const response = await fetch(url);
   if (!response.ok) throw new Error(`HTTP ${response.status}`);
-  // With an integrity check the body is only handed over once it is all here and
-  // verified, so progress goes by steps, not bytes.
+  self.postMessage({ type: "progress", step: "downloading", name, bytes: 0 });
+  const chunks = [];
+  let bytes = 0;
+  let ticked = performance.now();
+  for (const reader = response.body.getReader(); ;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    bytes += value.length;
+    if (performance.now() - ticked > TICK_MS) {
+      ticked = performance.now();
+      self.postMessage({ type: "progress", step: "downloading", name, bytes });
+    }
+  }
+  const body = await new Blob(chunks).arrayBuffer();
+  await checkIntegrity(body, integrity);
   self.postMessage({ type: "progress", step: "downloaded", name });
-  return response;
+  return new Response(body);
+}
+
+// An SRI string ("sha256-BASE64", the build's) against the bytes.
+async function checkIntegrity(body, integrity) {
+  const [algorithm, expected] = integrity.split(/-(.*)/s);
+  const digest = new Uint8Array(await crypto.subtle.digest(algorithm.replace("sha", "SHA-"), body));
+  if (btoa(String.fromCharCode(...digest)) !== expected) throw new Error("integrity");
 }
 
 // While a file inflates (and the binary compiles as it streams), a tick to the page every

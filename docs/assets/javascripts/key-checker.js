@@ -18,11 +18,14 @@ const DEBOUNCE_MS = 150;
 // The watchdog gives a start up for the next one (snapshot -> plain -> error):
 // - a file the unpacker handed over that the worker has not received within
 //   HANDOVER_MS (a message lost between two workers: issue 15, Firefox);
-// - once its files are here, no progress at all for STALL_MS (generous: on a busy
+// - while the snapshot start's files download, no byte for DOWNLOAD_STALL_MS (the
+//   unpacker reports bytes every quarter second: a slow connection is not a stall, a
+//   download that stopped is);
+// - otherwise no progress at all for STALL_MS, from the start on (generous: on a busy
 //   phone each step is long CPU work; the plain start, the last one, has one step of
 //   1.6-1.9 s of CPU on this machine idle, 29 s when six jobs share its two cores).
-// Downloads are not timed: a slow connection is not a stall.
 const HANDOVER_MS = 2000;
+const DOWNLOAD_STALL_MS = 4000;
 const STALL_MS = { snapshot: 8000, plain: 60000 };
 // A runtime that breaks after it was ready is started again, this many times at most.
 const MAX_RESTARTS = 2;
@@ -79,20 +82,29 @@ function stopWorkers() {
   runtime.worker = runtime.unpacker = null;
 }
 
-// A sign of life from the start under way: note the step and re-arm the watchdog once
-// the files are here (in the snapshot start: both big ones downloaded; Pyodide's modules,
-// a quarter of their size, come in parallel and are counted as a step like any other).
+// A sign of life from the start under way (a step, or bytes of a download): note it and
+// re-arm the watchdog.
 function onProgress(mode, step) {
-  const { steps } = runtime.progress;
-  steps.add(step);
-  clearTimeout(runtime.watchdog);
-  const handedOver = ["wasm", "snapshot"].filter((name) => steps.has(`unpacked:${name}`));
-  const filesHere = mode === "plain" ? steps.has("instantiating")
-    : steps.has("downloaded:wasm") && steps.has("downloaded:snapshot");
-  const limit = handedOver.some((name) => !steps.has(`received:${name}`)) ? HANDOVER_MS
-    : filesHere ? STALL_MS[mode] : null;
-  if (limit) runtime.watchdog = setTimeout(() => giveUp(mode), limit);
+  runtime.progress.steps.add(step);
+  watch(mode);
   for (const listener of runtime.listeners) listener(runtime.state);
+}
+
+// (Re-)arm the watchdog for the phase the start is in: from the start on, it is never off.
+function watch(mode) {
+  const { steps } = runtime.progress;
+  clearTimeout(runtime.watchdog);
+  if (!runtime.starting) return; // a late message after "ready"
+  const handedOver = ["wasm", "snapshot"].filter((name) => steps.has(`unpacked:${name}`));
+  // Bytes are reported ("downloading") unless the browser checks the files' hashes itself
+  // ("fetching": see key-checker-unpacker.js); then a download is watched as the plain start is.
+  const downloading = !(steps.has("downloaded:wasm") && steps.has("downloaded:snapshot"));
+  const has = (prefix) => [...steps].some((done) => done.startsWith(prefix));
+  const limit = handedOver.some((name) => !steps.has(`received:${name}`)) ? HANDOVER_MS
+    : mode === "snapshot" && downloading && has("fetching:") ? STALL_MS.plain
+    : mode === "snapshot" && downloading && has("downloading:") ? DOWNLOAD_STALL_MS
+    : STALL_MS[mode];
+  runtime.watchdog = setTimeout(() => giveUp(mode), limit);
 }
 
 // A start failed (or stalled): the next one, or the error state after the last.
@@ -124,6 +136,7 @@ function spawn(mode) {
   const started = mode === "snapshot" ? snapshotStart() : null;
   if (mode === "snapshot" && !started) return spawn("plain");
   runtime.progress = { mode, steps: new Set(), fellBack: runtime.progress.fellBack };
+  watch(mode);
   runtime.unpacker = started && started.unpacker;
   if (runtime.unpacker) {
     const unpacker = runtime.unpacker;
