@@ -27,6 +27,21 @@ function progress(step) {
   self.postMessage({ type: "progress", step });
 }
 
+// A step the engine works on while this thread waits (instantiating the binary: 2-3 s in
+// WebKit on a busy machine): the same step again every TICK_MS while it lasts, so the
+// page's watchdog does not take a busy machine for a stall. Steps that only wait on
+// another worker do not tick: a message lost there must still show as a stall.
+const TICK_MS = 250;
+async function ticking(step, promise) {
+  progress(step);
+  const timer = setInterval(() => progress(step), TICK_MS);
+  try {
+    return await promise;
+  } finally {
+    clearInterval(timer);
+  }
+}
+
 // Pyodide (Emscripten) puts each JavaScript function it imports into the WebAssembly
 // table by compiling a tiny module around it: 260 modules of 29 distinct kinds, 25-35 ms
 // of this worker's start. The same bytes compile to the same module, so each kind is
@@ -121,8 +136,7 @@ function usePrecompiledWasm(module) {
   WebAssembly.instantiateStreaming = async (source, imports) => {
     if (!(await source)[STAND_IN]) return instantiateStreaming(source, imports);
     const compiled = await module;
-    progress("instantiating");
-    const instance = await WebAssembly.instantiate(compiled, imports);
+    const instance = await ticking("instantiating", WebAssembly.instantiate(compiled, imports));
     instanceMemory = instance.exports.memory;
     return { module: compiled, instance };
   };
@@ -155,7 +169,12 @@ function decodeSnapshot(bytes, out, fresh) {
   const kinds = bytes.subarray(HEADER_BYTES, HEADER_BYTES + Math.ceil(pages / 4));
   let offset = HEADER_BYTES + kinds.length;
   let sum = 0;
+  let ticked = performance.now();
   for (let i = 0; i < pages; i++) {
+    if (performance.now() - ticked > TICK_MS) { // seconds on a busy machine: see ticking()
+      ticked = performance.now();
+      progress("restoring");
+    }
     const kind = (kinds[i >> 2] >> (2 * (i & 3))) & 3;
     const start = i * pageSize;
     const length = Math.min(pageSize, rawLength - start);
