@@ -31,14 +31,15 @@ import yaml
 from mkdocs.exceptions import PluginError
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # also when loaded by path alone (tests)
+import page_markers  # noqa: E402
 import site_layout  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_CATALOG = ROOT / "catalog" / "diagnostics.yml"
 CATALOG_ENV = "DIAGNOSTICS_CATALOG"
 TEMPLATE = Path(__file__).resolve().parent.parent / "partials" / "diagnose.html"
-MARKER = re.compile(r"<!--\s*(diagnose\S*)((?:(?!-->).)*?)\s*-->", re.S)
 KNOWN_MARKER = "diagnose"
+MARKER = page_markers.marker_pattern(KNOWN_MARKER)
 ENDPOINT_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 # Plain http only for the machine itself (the tests' servers); readers' endpoints are https.
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
@@ -182,13 +183,9 @@ def texts_with_page_links(texts, directory_urls):
 
 
 def on_page_content(html, page, config, files):
-    markers = list(MARKER.finditer(html))
+    markers = page_markers.find_markers(html, MARKER, KNOWN_MARKER, "diagnose", page.file.src_uri)
     if not markers:
         return html
-    for match in markers:
-        if match.group(1) != KNOWN_MARKER or match.group(2).strip():
-            raise PluginError(f"diagnose: unknown marker {match.group(0)!r} in {page.file.src_uri}: "
-                              f"the only one is <!-- {KNOWN_MARKER} -->")
     if len(markers) > 1:
         raise PluginError(f"diagnose: {page.file.src_uri} has <!-- {KNOWN_MARKER} --> more than once")
     catalog = _state["catalog"]

@@ -23,7 +23,6 @@ do not run module workers from file:// pages. There the widget is rendered in it
 
 import hashlib
 import json
-import re
 import sys
 from pathlib import Path
 
@@ -33,6 +32,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # also when loaded by path alone (tests)
+import page_markers  # noqa: E402
 import site_layout  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -47,8 +47,8 @@ RUNTIME_DEST = "assets/pyodide"  # in the site, shared by every language; + "/<h
 PUBLISHED_NAMES = {"pyodide.mjs": "pyodide.js", "pyodide.asm.mjs": "pyodide.asm.js"}
 HASH_LENGTH = 12  # hex digits of sha256: plenty to tell runtimes apart
 # Every marker this hook owns; an HTML comment in rendered Markdown survives as is.
-MARKER = re.compile(r"<!--\s*(key-checker\S*)((?:(?!-->).)*?)\s*-->", re.S)
 KNOWN_MARKER = "key-checker"
+MARKER = page_markers.marker_pattern(KNOWN_MARKER)
 
 _state = {}
 
@@ -111,15 +111,9 @@ def _page_link(href, config):
 
 
 def on_page_content(html, page, config, files):
-    markers = list(MARKER.finditer(html))
+    markers = page_markers.find_markers(html, MARKER, KNOWN_MARKER, "key_checker", page.file.src_uri)
     if not markers:
         return html
-    for match in markers:
-        if match.group(1) != KNOWN_MARKER or match.group(2).strip():
-            raise PluginError(
-                f"key_checker: unknown marker {match.group(0)!r} in {page.file.src_uri}: "
-                f"the only one is <!-- {KNOWN_MARKER} -->"
-            )
     lang = config.plugins["i18n"].current_language
     texts = _state["texts"].get(lang)
     if texts is None:
