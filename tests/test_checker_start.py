@@ -91,6 +91,17 @@ def test_try_again_keeps_focus_and_starts_one_runtime_at_a_time(site, context):
     assert len(created) - before == 2, f"{len(created) - before} checker workers for one Try again"
 
 
+def told_of_the_fallback_while_loading(page, lang):
+    """Wait (90 s at most) while the widget loads; whether it told the reader of the plain start."""
+    fallback = texts(lang)["script"]["progress_fallback"]
+    deadline = time.monotonic() + 90
+    said = False
+    while widget_state(page) == "loading" and time.monotonic() < deadline:
+        said = said or fallback in page.text_content(".key-checker__loading")
+        page.wait_for_timeout(20)
+    return said
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_a_stalled_start_gives_way_and_says_so(site, context, lang):
     """The Firefox stall of issue 15, made on purpose: the compiled module handed over never arrives."""
@@ -116,12 +127,7 @@ def test_a_stalled_start_gives_way_and_says_so(site, context, lang):
     page.goto(site.page_url(lang, "checker/"), wait_until="commit")
     page.wait_for_selector(INPUT)
     page.fill(INPUT, KEY)
-    fallback = texts(lang)["script"]["progress_fallback"]
-    deadline = time.monotonic() + 90
-    said = False
-    while widget_state(page) == "loading" and time.monotonic() < deadline:
-        said = said or fallback in page.text_content(".key-checker__loading")
-        page.wait_for_timeout(20)
+    said = told_of_the_fallback_while_loading(page, lang)
     assert said, "the reader was not told that the checker starts another way"
     assert widget_state(page) == "ready"
     assert page.evaluate("performance.getEntriesByName('key-checker-ready').map(e => e.detail.mode)") == ["plain"]
@@ -137,12 +143,7 @@ def test_a_download_that_stops_gives_way_and_says_so(site, context, lang):
     page.goto(site.page_url(lang, "checker/"), wait_until="commit")
     page.wait_for_selector(INPUT)
     page.fill(INPUT, KEY)
-    fallback = texts(lang)["script"]["progress_fallback"]
-    deadline = time.monotonic() + 90
-    said = False
-    while widget_state(page) == "loading" and time.monotonic() < deadline:
-        said = said or fallback in page.text_content(".key-checker__loading")
-        page.wait_for_timeout(20)
+    said = told_of_the_fallback_while_loading(page, lang)
     assert held, "the snapshot was never asked for"
     assert said, "the reader was not told that the checker starts another way"
     assert widget_state(page) == "ready"
