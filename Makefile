@@ -77,7 +77,7 @@ $(PYODIDE_VENV)/.installed: requirements-pyodide.lock
 	$(PYODIDE_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-pyodide.lock
 	@touch $@
 
-$(RUNTIME): $(CHECKER_SOURCES) tools/build_runtime.py tools/snapshot_container.py tools/make_snapshot.mjs $(PYODIDE_VENV)/.installed node_modules/.installed
+$(RUNTIME): $(CHECKER_SOURCES) tools/build_runtime.py tools/snapshot_container.py tools/make_snapshot.mjs tools/compile_stdlib.mjs $(PYODIDE_VENV)/.installed node_modules/.installed
 	$(PYODIDE_VENV)/bin/python tools/build_runtime.py
 
 runtime: $(RUNTIME) ## Build the checker's browser runtime (wheel, Pyodide lock file, snapshot)

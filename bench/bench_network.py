@@ -12,9 +12,11 @@ downloads too), for these profiles (down/up Mbit/s, round trip):
     fast-4g   9 / 1.5, 85 ms
     slow-4g   1.6 / 0.75, 150 ms
 
-on both checker pages (/en/checker/, /en/entering-keys/), for the snapshot start as
-shipped and the plain start started directly (the inline starter's unpacker worker is
-refused, so key-checker.js starts the plain load at once: nothing is downloaded twice).
+on both checker pages (/en/checker/, /en/entering-keys/), for the start as shipped
+("auto": key-checker-unpacker.js chooses snapshot or plain by the connection; the row
+says which it chose) and for each start forced ("snapshot", "plain": the unpacker's URL
+gets ``&start=…``), plus "fallback" (the unpacker refused: the plain start key-checker.js
+runs on its own after a failure, fetching its files itself).
 Per load: the time from navigation start to the ``key-checker-ready`` mark, the bytes of
 every request (body + headers, as Chromium counts them on the wire), and the CPU time
 after the last byte (the ready mark minus the end of the last runtime download). Then the
@@ -55,19 +57,24 @@ PROFILES = {
     "slow-4g": (1.6, 0.75, 150),
 }
 PAGES = {"checker": "en/checker/", "entering-keys": "en/entering-keys/"}
-MODES = ("snapshot", "plain")
+MODES = ("auto", "snapshot", "plain", "fallback")
 # The issue's goals (ready, cold, ms), and for the return visit.
 GOALS_MS = {"none": 800, "cable": 1500, "fast-4g": 4500, "slow-4g": 20000}
 RETURN_GOAL_MS = 500
 BYTES_GOALS = {"compressing_host": 4.0e6, "no_compression": 6.0e6}
 RUNTIME_PATH = "/assets/pyodide/"
 SETTLE_MS = 1500
-# Refuse the unpacker worker: the inline starter then throws before it registers, and
-# key-checker.js starts the plain load directly (its fallback path when no starter ran).
-PLAIN_INIT_SCRIPT = """(() => {
+# "fallback": refuse the unpacker worker (the inline starter then throws before it
+# registers, and key-checker.js starts the plain load directly, as after a failure);
+# "snapshot"/"plain": the unpacker is told which start to take.
+INIT_SCRIPT = """(() => {
+  const mode = %s;
   const Real = window.Worker;
   window.Worker = function (url, options) {
-    if (String(url).includes("key-checker-unpacker")) throw new Error("bench: plain start");
+    if (String(url).includes("key-checker-unpacker")) {
+      if (mode === "fallback") throw new Error("bench: fallback start");
+      url = `${url}&start=${mode}`;
+    }
     return new Real(url, options);
   };
   window.Worker.prototype = Real.prototype;
@@ -165,8 +172,8 @@ def summarize(requests, mark):
 def one_visit(browser, base, page_path, profile, mode, timeout):
     """A cold load, then the return visit in the same context."""
     context = browser.new_context()
-    if mode == "plain":
-        context.add_init_script(PLAIN_INIT_SCRIPT)
+    if mode != "auto":
+        context.add_init_script(INIT_SCRIPT % json.dumps(mode))
     recorder = Recorder(context, base)
     page = context.new_page()
     throttle(context, page, profile)
@@ -181,7 +188,8 @@ def one_visit(browser, base, page_path, profile, mode, timeout):
         again = summarize(recorder.take(), mark)
     finally:
         context.close()
-    if cold["mode"] != mode or again["mode"] != mode:
+    expected = {"auto": None, "fallback": "plain"}.get(mode, mode)
+    if expected and (cold["mode"] != expected or again["mode"] != expected):
         raise RuntimeError(f"asked for the {mode} start, got {cold['mode']} then {again['mode']}")
     return cold, again
 
@@ -202,6 +210,8 @@ def measure(browser, base, page_path, profile, mode, runs):
     return {
         "cold_ms": [c["ready_ms"] for c in colds],
         "cold_median_ms": median([c["ready_ms"] for c in colds]),
+        "started": sorted({c["mode"] for c in colds}),
+        "return_started": sorted({r["mode"] for r in returns}),
         "cpu_after_last_byte_median_ms": median([c["cpu_after_last_byte_ms"] for c in colds]),
         "bytes": last["bytes"], "runtime_bytes": last["runtime_bytes"], "requests": last["requests"],
         "per_request": last["per_request"],
@@ -232,7 +242,7 @@ def table(results):
              f"{'MB':>7}{'return':>9}{'re-dl':>8}"]
     for key, row in results["loads"].items():
         lines.append(
-            f"  {row['page'] + '/' + row['mode']:26}{row['profile']:>9}{row['cold_median_ms']:>8} ms"
+            f"  {row['page'] + '/' + row['mode'] + '→' + '+'.join(row['started']):26}{row['profile']:>9}{row['cold_median_ms']:>8} ms"
             f"{GOALS_MS[row['profile']]:>6} ms{row['cpu_after_last_byte_median_ms'] or 0:>18} ms"
             f"{row['bytes'] / 1e6:>7.2f}{row['return_median_ms']:>6} ms{row['return_runtime_bytes']:>8}")
     for key, row in results.get("no_compression", {}).get("loads", {}).items():
@@ -249,6 +259,12 @@ def main():
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
     args = parser.parse_args()
     profiles = args.profiles.split(",")
+    unknown = [name for name in args.pages.split(",") if name not in PAGES] + [
+        name for name in args.modes.split(",") if name not in MODES] + [
+        name for name in profiles if name not in PROFILES]
+    if unknown:
+        sys.exit(f"bench_network: unknown {', '.join(unknown)} (pages: {', '.join(PAGES)}; modes: "
+                 f"{', '.join(MODES)}; profiles: {', '.join(PROFILES)})")
     pages = {name: PAGES[name] for name in args.pages.split(",")}
     modes = args.modes.split(",")
     chromium = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")

@@ -1,10 +1,13 @@
-"""The trimmed, stripped stdlib zip the site ships (tools/build_runtime.py).
+"""The trimmed, compiled stdlib zip the site ships (tools/build_runtime.py, compile_stdlib.mjs).
 
 Whether the checker runs on it, and its rare paths too, is tested under Pyodide in
-tests/test_checker_pyodide.py; here: the stripping itself and the shipped file.
+tests/test_checker_pyodide.py; here: the stripping itself, the shipped file, and the
+zstd copies the browser downloads.
 """
 
+import hashlib
 import json
+import subprocess
 import traceback
 import zipfile
 
@@ -78,17 +81,37 @@ def shipped():
     return zipfile.ZipFile(path)
 
 
-def test_the_shipped_stdlib_is_a_stripped_subset_of_pyodides(shipped):
-    full = zipfile.ZipFile(ROOT / "node_modules" / "pyodide" / "python_stdlib.zip")
-    assert set(shipped.namelist()) < set(full.namelist())
-    original, stripped = full.read("traceback.py").decode(), shipped.read("traceback.py").decode()
-    assert stripped.count("\n") == original.count("\n")
-    assert len(stripped) < 0.8 * len(original)
-    assert not [line for line in stripped.splitlines() if line.lstrip().startswith("#")]
+def test_the_shipped_stdlib_is_bytecode_for_a_subset_of_pyodides(shipped):
+    full = set(zipfile.ZipFile(ROOT / "node_modules" / "pyodide" / "python_stdlib.zip").namelist())
+    names = shipped.namelist()
+    assert {name[:-1] if name.endswith(".pyc") else name for name in names} < full
+    assert not [name for name in names if name.endswith(".py")], "source left uncompiled"
+    headers = {shipped.read(name)[:16] for name in names if name.endswith(".pyc")}
+    # One Python's magic number; PEP 552 flags 0b01: hash-based, not checked against a source.
+    assert len({header[:4] for header in headers}) == 1
+    assert {header[4:8] for header in headers} == {b"\x01\0\0\0"}
+    assert all(shipped.getinfo(name).compress_type == zipfile.ZIP_STORED for name in names)
 
 
 def test_the_manifest_records_the_stdlib(shipped):
     manifest = json.loads((RUNTIME / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["stdlib"]["file"] == "python_stdlib.zip"
+    assert manifest["stdlib"]["file"] == "python_stdlib.zip.zst"
     assert manifest["stdlib"]["entries"] == len(shipped.namelist())
-    assert manifest["stdlib"]["bytes"] < manifest["stdlib"]["full_bytes"] / 3
+    assert manifest["stdlib"]["bytes"] < manifest["stdlib"]["full_bytes"] / 2
+    assert "python_stdlib.zip" not in manifest["files"]  # only its .zst is published
+
+
+@pytest.mark.parametrize("name", ["python_stdlib.zip", "pyodide.asm.wasm"])
+def test_the_zstd_copies_inflate_to_the_files_with_the_decoder_the_site_ships(name):
+    folder = RUNTIME / "pyodide"
+    script = (
+        "const { decompress } = await import(process.argv[1]);"
+        "const { readFileSync } = await import('node:fs');"
+        "const { createHash } = await import('node:crypto');"
+        "const out = decompress(new Uint8Array(readFileSync(process.argv[2])));"
+        "console.log(createHash('sha256').update(out).digest('hex'));"
+    )
+    result = subprocess.run(
+        ["node", "--input-type=module", "-e", script, (folder / "zstd-decoder.mjs").as_uri(), str(folder / f"{name}.zst")],
+        capture_output=True, text=True, check=True, timeout=120)
+    assert result.stdout.strip() == hashlib.sha256((folder / name).read_bytes()).hexdigest()

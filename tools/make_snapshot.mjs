@@ -88,8 +88,8 @@ import gc, importlib, linecache, sys, zipfile, zipimport
 _zip = next(p for p in sys.path if p.endswith(".zip"))
 _names = set()
 for _entry in zipfile.ZipFile(_zip).namelist():
-    if _entry.endswith(".py"):
-        _parts = _entry[:-3].split("/")
+    if _entry.endswith((".py", ".pyc")):  # source or bytecode (tools/compile_stdlib.mjs)
+        _parts = _entry.rsplit(".", 1)[0].split("/")
         if _parts[-1] == "__init__":
             _parts.pop()
         _names.add(".".join(_parts))

@@ -44,7 +44,7 @@ FORMATS = ROOT / "checker" / "data" / "formats.json"
 TEMPLATE = Path(__file__).resolve().parent.parent / "partials" / "key-checker.html"
 RUNTIME_DEST = "assets/pyodide"  # in the site, shared by every language; + "/<hash>/"
 # Published name of each runtime file whose name a stock server might not know.
-PUBLISHED_NAMES = {"pyodide.mjs": "pyodide.js", "pyodide.asm.mjs": "pyodide.asm.js"}
+PUBLISHED_NAMES = {"pyodide.mjs": "pyodide.js", "pyodide.asm.mjs": "pyodide.asm.js", "zstd-decoder.mjs": "zstd-decoder.js"}
 HASH_LENGTH = 12  # hex digits of sha256: plenty to tell runtimes apart
 # Every marker this hook owns; an HTML comment in rendered Markdown survives as is.
 KNOWN_MARKER = "key-checker"
@@ -149,7 +149,9 @@ def on_page_content(html, page, config, files):
         "snapshot": manifest["snapshot"]["file"], "snapshotIntegrity": manifest["snapshot"]["integrity"],
         "snapshotBytes": manifest["snapshot"]["raw_bytes"],
         "wasm": manifest["wasm"]["file"], "wasmIntegrity": manifest["wasm"]["integrity"],
+        "wasmZst": manifest["wasm_zst"]["file"], "wasmZstIntegrity": manifest["wasm_zst"]["integrity"],
         "wheel": manifest["wheel"]["file"], "wheelIntegrity": manifest["wheel"]["integrity"],
+        "stdlib": manifest["stdlib"]["file"], "stdlibIntegrity": manifest["stdlib"]["integrity"],
         "package": manifest["package"],
         "runtime": _state["runtime_folder"],  # relative to assets/
     }

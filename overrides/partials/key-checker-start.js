@@ -1,7 +1,8 @@
 // Starts the key checker's runtime from <head> (inlined by overrides/main.html, right
 // after the runtime settings; overrides/hooks/csp.py allows it by its hash), in two steps:
-// - at once, while the page is parsed: key-checker-unpacker.js, a worker that downloads
-//   the snapshot and the WebAssembly binary (gzipped, SRI-checked) off the page's thread;
+// - at once, while the page is parsed: key-checker-unpacker.js, a worker that chooses the
+//   start (snapshot or plain, by the connection) and downloads its files (compressed,
+//   SRI-checked) off the page's thread;
 // - at DOMContentLoaded, once the page's own start-up (Material's bundle) has run:
 //   key-checker-worker.js, which imports and sets Pyodide up, while the unpacker inflates
 //   and compiles the downloads on the other core and hands them over (a MessageChannel).
@@ -18,7 +19,10 @@
   function start() {
     var script = function (name) { return new URL("javascripts/" + name, assets); };
     var files = new URLSearchParams({ runtime: config.runtime, wasm: config.wasm, wasmIntegrity: config.wasmIntegrity,
-                                      snapshot: config.snapshot, snapshotIntegrity: config.snapshotIntegrity });
+                                      snapshot: config.snapshot, snapshotIntegrity: config.snapshotIntegrity,
+                                      wasmZst: config.wasmZst, wasmZstIntegrity: config.wasmZstIntegrity,
+                                      stdlib: config.stdlib, stdlibIntegrity: config.stdlibIntegrity,
+                                      wheel: config.wheel });
     var unpacker = new Worker(script("key-checker-unpacker.js") + "?" + files, { type: "module" });
     // key-checker.js sets onworker when it takes the start over before the worker exists.
     var started = { worker: null, unpacker: unpacker, messages: [], onworker: null };
@@ -26,7 +30,7 @@
     unpacker.onmessage = function (event) { started.messages.push(event.data); };
     unpacker.onerror = function (event) {
       event.preventDefault();
-      started.messages.push({ type: "failed", mode: "snapshot" });
+      started.messages.push({ type: "failed", mode: "auto" });
     };
 
     function startWorker() {
@@ -37,9 +41,9 @@
       worker.onmessage = function (event) { started.messages.push(event.data); };
       worker.onerror = function (event) {
         event.preventDefault();
-        started.messages.push({ type: "failed", mode: "snapshot" });
+        started.messages.push({ type: "failed", mode: "auto" });
       };
-      worker.postMessage({ type: "init", mode: "snapshot", runtime: config, port: channel.port1 }, [channel.port1]);
+      worker.postMessage({ type: "init", mode: "auto", runtime: config, port: channel.port1 }, [channel.port1]);
       unpacker.postMessage({ type: "port", port: channel.port2 }, [channel.port2]);
       if (started.onworker) started.onworker(worker);
     }

@@ -1,48 +1,96 @@
-// The key checker's second worker: it downloads and unpacks the snapshot start's two big
-// files, on the other core, while key-checker-worker.js imports and sets Pyodide up.
-// Downloading here, not on the page, keeps the page's thread free (their SRI hashes
-// checked and bodies read there counted in Lighthouse's total blocking time).
+// The key checker's second worker: it chooses how the runtime starts, downloads that
+// start's big files and unpacks them, on the other core, while key-checker-worker.js
+// imports and sets Pyodide up. Downloading here, not on the page, keeps the page's
+// thread free (their SRI hashes checked and bodies read there counted in Lighthouse's
+// total blocking time).
 //
-// The files come in this worker's URL (overrides/partials/key-checker-start.js):
-// ?runtime=pyodide/HASH/&wasm=FILE&wasmIntegrity=SRI&snapshot=FILE&snapshotIntegrity=SRI
-// (gzipped, in the runtime folder); they download at once. In, from the page: {type: "port", port}, sent
-// once the page has started up: only then does the CPU work (inflating, compiling) begin.
-// Out, on the port (to key-checker-worker.js): {type: "unpacked", name: "wasm", value:
-// WebAssembly.Module}, {type: "unpacked", name: "snapshot", value: ArrayBuffer} (the
-// inflated container, transferred) or {type: "unpacked", name, error: true}; back from
-// the worker: {type: "received", name}. It closes itself only once the worker has said
-// it received both: Firefox drops a message still on its way through a MessagePort
-// (the compiled module, which it posts last) when the sending worker closes right after
-// posting it, and the start then waited forever (issue 15).
-// Out, to the page: {type: "progress", step: "downloading", name, bytes} while a file
-// downloads, then {type: "progress", step: "downloaded"|"unpacking"|"unpacked", name}
-// as each file is here, inflating, then ready for the worker (key-checker.js's watchdog
-// and progress).
+// The choice (issue 12). The snapshot start downloads the binary and the memory snapshot
+// gzipped (3.4 + 2.9 MB) and is ready 0.5 s after the last byte, the browser inflating
+// them natively; the plain start downloads the binary and the stdlib zstd-compressed
+// (2.9 + 1.0 MB) and is ready about 1.5 s after (inflating zstd in JavaScript, importing
+// the stdlib). Below about 20 Mbit/s the 2.4 MB more take longer than the CPU they save:
+// - the snapshot already in the HTTP cache (a return visit): the snapshot start;
+// - the stdlib in the cache, not the snapshot (the last visit started plain): plain;
+// - otherwise the checker's wheel (33 kB, which both starts need) is fetched and timed:
+//   within FAST_PROBE_MS (loopback and LAN: a few ms; cable, 20 ms away: 25 ms; 4G:
+//   115 ms and more) the snapshot start, else the plain one. navigator.connection is not
+//   used: Firefox and Safari have none, and Chromium's says "1.5 Mbit/s" until it has
+//   measured something.
+//
+// Files come in this worker's URL (overrides/partials/key-checker-start.js):
+// ?runtime=pyodide/HASH/&wasm=FILE&wasmIntegrity=SRI&wasmZst=…&snapshot=…&stdlib=…(each
+// with its Integrity)&wheel=FILE [&start=snapshot|plain: a start chosen beforehand, for
+// the benchmarks and tests].
+// In, from the page: {type: "port", port}, sent once the page has started up: only then
+// does the CPU work (inflating, compiling) begin.
+// Out, on the port (to key-checker-worker.js): {type: "mode", mode} (the start chosen),
+// then {type: "unpacked", name, value} for "wasm" (a compiled WebAssembly.Module) and
+// "snapshot" or "stdlib" (the inflated bytes, an ArrayBuffer, transferred), or {type:
+// "unpacked", name, error: true}; back from the worker: {type: "received", name}. It
+// closes itself only once the worker has said it received both: Firefox drops a message
+// still on its way through a MessagePort (the compiled module) when the sending worker
+// closes right after posting it, and the start then waited forever (issue 15).
+// Out, to the page: {type: "progress", step: "mode", name: mode} once chosen;
+// {type: "progress", step: "downloading", name, bytes} while a file downloads, then
+// {type: "progress", step: "downloaded"|"unpacking"|"unpacked", name} (key-checker.js's
+// watchdog and progress).
 
 const files = new URL(self.location.href).searchParams;
 const RUNTIME = new URL(`../${files.get("runtime")}`, self.location.href); // pyodide/HASH/
+const FAST_PROBE_MS = 60;
+const TICK_MS = 250;
 
 const portReady = new Promise((resolve) => {
   self.onmessage = ({ data }) => {
     if (data.type === "port") resolve(data.port);
   };
 });
+const zstd = import("./zstd-stream.js");
+zstd.catch(() => {});
+
+function fileURL(name) {
+  return new URL(files.get(name), RUNTIME);
+}
+
+// A response from the HTTP cache alone (never the network), or null; null too where the
+// engine has no such cache mode (it would fetch instead).
+async function cached(name) {
+  try {
+    const request = new Request(fileURL(name), { cache: "only-if-cached", mode: "same-origin" });
+    if (request.cache !== "only-if-cached") return null;
+    const response = await fetch(request);
+    return response.ok ? response : null;
+  } catch {
+    return null;
+  }
+}
+
+// How long the wheel takes to come, in ms: from the request to its last byte as Resource
+// Timing has it (a busy thread here does not count), else as this thread saw it.
+async function timeTheWheel() {
+  const url = fileURL("wheel");
+  const started = performance.now();
+  await (await fetch(url)).arrayBuffer();
+  const ended = performance.now();
+  const entry = performance.getEntriesByName(url.href).at(-1);
+  return entry && entry.requestStart > 0 ? entry.responseEnd - entry.requestStart : ended - started;
+}
 
 // Bytes as they come, to the page every TICK_MS (its watchdog gives a start whose download
 // stopped up): so the body is read here and its SRI hash checked here too (a fetch with
 // `integrity` hands the body over only once it is all here). Where the page has no
 // crypto.subtle (an http:// host other than loopback) the browser checks it, by steps.
-async function download(name) {
-  const url = new URL(files.get(name), RUNTIME);
-  const integrity = files.get(`${name}Integrity`);
+// `file`: its parameter in this worker's URL; `name`: what progress calls it.
+async function download(name, file, response = null) {
+  const integrity = files.get(`${file}Integrity`);
   if (!(self.crypto && crypto.subtle)) {
     self.postMessage({ type: "progress", step: "fetching", name });
-    const response = await fetch(url, { integrity });
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    const checked = await fetch(fileURL(file), { integrity });
+    if (!checked.ok) throw new Error(`HTTP ${checked.status}`);
     self.postMessage({ type: "progress", step: "downloaded", name });
-    return response;
+    return checked;
   }
-  const response = await fetch(url);
+  response = response || await fetch(fileURL(file));
   if (!response.ok) throw new Error(`HTTP ${response.status}`);
   self.postMessage({ type: "progress", step: "downloading", name, bytes: 0 });
   const chunks = [];
@@ -74,9 +122,7 @@ async function checkIntegrity(body, integrity) {
 // While a file inflates (and the binary compiles as it streams), a tick to the page every
 // TICK_MS: on a slow or busy machine this is seconds of CPU work, and the page's watchdog
 // must not take it for a stall.
-const TICK_MS = 250;
-function gunzip(response, name) {
-  if (typeof DecompressionStream !== "function") throw new Error("no DecompressionStream");
+async function inflate(response, name, format) {
   let ticked = performance.now();
   const ticking = new TransformStream({
     transform(chunk, controller) {
@@ -87,29 +133,37 @@ function gunzip(response, name) {
       controller.enqueue(chunk);
     },
   });
-  return response.body.pipeThrough(new DecompressionStream("gzip")).pipeThrough(ticking);
+  let decompression;
+  if (format === "zstd") {
+    decompression = await (await zstd).zstdDecompression(RUNTIME);
+  } else {
+    if (typeof DecompressionStream !== "function") throw new Error("no DecompressionStream");
+    decompression = new DecompressionStream("gzip");
+  }
+  return response.body.pipeThrough(decompression).pipeThrough(ticking);
 }
 
+// name: [file (this worker's URL parameter), format, what it becomes]
+const FILES = {
+  wasm: { snapshot: ["wasm", "gzip"], plain: ["wasmZst", "zstd"] },
+  snapshot: { snapshot: ["snapshot", "gzip"] },
+  stdlib: { plain: ["stdlib", "zstd"] },
+};
 const unpack = {
-  wasm: (response) => WebAssembly.compileStreaming(
-    new Response(gunzip(response, "wasm"), { headers: { "Content-Type": "application/wasm" } })),
-  snapshot: (response) => new Response(gunzip(response, "snapshot")).arrayBuffer(),
+  wasm: async (response, format) => WebAssembly.compileStreaming(
+    new Response(await inflate(response, "wasm", format), { headers: { "Content-Type": "application/wasm" } })),
+  snapshot: async (response, format) => new Response(await inflate(response, "snapshot", format)).arrayBuffer(),
+  stdlib: async (response, format) => new Response(await inflate(response, "stdlib", format)).arrayBuffer(),
 };
 
-const received = new Set();
-portReady.then((port) => {
-  port.onmessage = ({ data }) => {
-    if (data.type !== "received") return;
-    received.add(data.name);
-    if (received.size === 2) self.close();
-  };
-});
-
-for (const name of ["wasm", "snapshot"]) {
-  const downloaded = download(name);
+// Download `name` as the `mode` start has it, then (once the page has started up) unpack it
+// and hand it to the worker. Progress names the file by `name`.
+function deliver(name, mode, response = null) {
+  const [file, format] = FILES[name][mode];
+  const downloaded = download(name, file, response);
   downloaded.catch(() => {});
   portReady.then((port) => downloaded
-    .then(unpack[name])
+    .then((r) => unpack[name](r, format))
     .then(
       (value) => {
         try {
@@ -122,4 +176,44 @@ for (const name of ["wasm", "snapshot"]) {
       },
       () => port.postMessage({ type: "unpacked", name, error: true }),
     ));
+  return downloaded;
 }
+
+// The start: "snapshot" or "plain" (see the top of this file), and the snapshot's cached
+// response when that is why.
+async function choose() {
+  const forced = files.get("start");
+  if (forced === "snapshot" || forced === "plain") return { mode: forced };
+  const snapshot = await cached("snapshot");
+  if (snapshot) return { mode: "snapshot", snapshot };
+  const stdlib = await cached("stdlib");
+  if (stdlib) {
+    stdlib.body.cancel().catch(() => {});
+    return { mode: "plain" };
+  }
+  try {
+    return { mode: (await timeTheWheel()) <= FAST_PROBE_MS ? "snapshot" : "plain" };
+  } catch {
+    return { mode: "plain" }; // the download fails: the start that downloads least
+  }
+}
+
+const received = new Set();
+choose().then(({ mode, snapshot }) => {
+  const second = mode === "snapshot" ? "snapshot" : "stdlib";
+  self.postMessage({ type: "progress", step: "mode", name: mode });
+  const wasm = deliver("wasm", mode);
+  wasm.catch(() => {});
+  // The plain start's stdlib once the binary is here: the binary then inflates and compiles
+  // (0.6 s) while the stdlib downloads, not after the last byte.
+  const after = mode === "plain" ? wasm.catch(() => {}) : Promise.resolve();
+  after.then(() => deliver(second, mode, snapshot).catch(() => {}));
+  portReady.then((port) => {
+    port.postMessage({ type: "mode", mode });
+    port.onmessage = ({ data }) => {
+      if (data.type !== "received") return;
+      received.add(data.name);
+      if (received.has("wasm") && received.has(second)) self.close();
+    };
+  });
+});

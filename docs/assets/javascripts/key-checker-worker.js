@@ -1,23 +1,27 @@
 // The key checker's Web Worker (a module worker): it owns Pyodide and the checker.
 //
-// Messages are plain objects. In: {type: "init", mode: "snapshot"|"plain", runtime, port}
-// (the port only in the snapshot mode: see below), then {id, type: "check", text, lang,
+// Messages are plain objects. In: {type: "init", mode: "auto"|"plain", runtime, port,
+// wasmFormat} ("auto": the start key-checker-unpacker.js chooses, reached through `port`,
+// see below; wasmFormat, "gzip"|"zstd": which copy of the binary a plain start fetches),
+// then {id, type: "check", text, lang,
 // expect, length}. Out: {type: "progress", step} as the start goes on (key-checker.js's
 // watchdog moves to the next start when these stop coming), {type: "ready", mode, ms} or
 // {type: "failed", mode, error}, then {id, type: "result", result} or {id, type: "error",
 // error}. Errors travel as data ({kind: "python"|"js", name}); no message text that
 // could quote the key ever leaves this worker, and nothing is logged.
 //
-// Two ways to start:
+// Two ways to start; in "auto", a second worker, key-checker-unpacker.js
+// (overrides/partials/key-checker-start.js starts both), chooses one by the connection,
+// downloads its files, inflates them, compiles the binary on the other core and hands
+// them over through `port` while this one imports and sets Pyodide up:
 // - "snapshot": the memory snapshot made at build time (tools/make_snapshot.mjs) with the
 //   checker already imported, in a container without the pages that are zero or that a
-//   fresh instance already holds (tools/snapshot_container.py), gzipped. A second
-//   worker, key-checker-unpacker.js (overrides/partials/key-checker-start.js starts
-//   both), downloads it and the gzipped binary, inflates both, compiles the binary on
-//   the other core and hands them over through `port` while this one imports and sets
-//   Pyodide up.
-// - "plain": loadPyodide({lockFileURL, packages}), which checks the wheel's sha256
-//   from the lock file. The page falls back to it, in a fresh worker, on any failure.
+//   fresh instance already holds (tools/snapshot_container.py), gzipped;
+// - "plain": loadPyodide({lockFileURL, packages}), which imports the stdlib (bytecode,
+//   tools/compile_stdlib.mjs) and checks the wheel's sha256 from the lock file.
+// The page falls back to a plain start in a fresh worker, with no port (this worker then
+// fetches and inflates the files itself: from the HTTP cache, where the first start got
+// them), on any failure.
 
 // Nothing is logged: Pyodide itself writes to the console when a start fails ("wasm
 // instantiation failed!" and the error), and Python's output could quote the key.
@@ -66,6 +70,10 @@ const WASM = new URL("pyodide.asm.wasm", RUNTIME).href;
 // snapshot start mounts a zip with no entries, made here, instead of downloading it.
 const NO_STDLIB = new URL("no-stdlib.zip", RUNTIME).href;
 const EMPTY_ZIP = new Uint8Array([0x50, 0x4b, 0x05, 0x06, ...new Array(18).fill(0)]);
+// The plain start's stdlib, as loadPyodide asks for it; it is served zstd-compressed.
+const STDLIB = new URL("python_stdlib.zip", RUNTIME).href;
+const zstd = import("./zstd-stream.js");
+zstd.catch(() => {});
 
 // Pyodide's two modules, imported as soon as this worker runs, before "init" arrives: the
 // page's messages reach a new worker only once the page's thread gets to them (50 ms and
@@ -102,24 +110,32 @@ async function fetchOk(url, integrity) {
   return response;
 }
 
-function gunzip(body) {
-  if (typeof DecompressionStream !== "function") throw new Error("no DecompressionStream");
-  return body.pipeThrough(new DecompressionStream("gzip"));
+// A compressed runtime file (SRI-checked), inflated as it comes: "gzip" natively, "zstd" in
+// JavaScript (zstd-stream.js).
+async function fetchInflated(name, integrity, format) {
+  const response = await fetchOk(new URL(name, RUNTIME), integrity);
+  if (format === "gzip") {
+    if (typeof DecompressionStream !== "function") throw new Error("no DecompressionStream");
+    return response.body.pipeThrough(new DecompressionStream("gzip"));
+  }
+  return response.body.pipeThrough(await (await zstd).zstdDecompression(RUNTIME));
 }
 
 // The WebAssembly binary, compiled as soon as its bytes are here, not when loadPyodide
-// gets to it: by the unpacker (the snapshot start) or here from the gzipped copy (3.5 MB,
-// SRI-checked), else from the plain file.
-function compileWasm(runtime, compiled) {
-  const module = compiled || fetchOk(new URL(runtime.wasm, RUNTIME), runtime.wasmIntegrity)
-    .then((r) => WebAssembly.compileStreaming(
-      new Response(gunzip(r.body), { headers: { "Content-Type": "application/wasm" } })));
+// gets to it: by the unpacker, or here from a compressed copy (`format`: the gzip one the
+// snapshot start had, or the zstd one), else from the plain file.
+function compileWasm(runtime, compiled, format) {
+  const module = compiled || (format === "gzip"
+    ? fetchInflated(runtime.wasm, runtime.wasmIntegrity, "gzip")
+    : fetchInflated(runtime.wasmZst, runtime.wasmZstIntegrity, "zstd"))
+    .then((body) => WebAssembly.compileStreaming(new Response(body, { headers: { "Content-Type": "application/wasm" } })));
   return module.catch(() => WebAssembly.compileStreaming(fetchOk(WASM)));
 }
 
 // Make Pyodide instantiate the module compiled above; its own fetch of the binary gets
-// an empty stand-in. A failure ends the start at once instead of Pyodide waiting forever.
-function usePrecompiledWasm(module) {
+// an empty stand-in, its fetch of the stdlib what `stdlib()` gives (the zip's bytes). A
+// failure ends the start at once instead of Pyodide waiting forever.
+function usePrecompiledWasm(module, stdlib) {
   const STAND_IN = Symbol("precompiled");
   wasmFailure = module.then(() => new Promise(() => {}));
   wasmFailure.catch(() => {});
@@ -127,6 +143,7 @@ function usePrecompiledWasm(module) {
   self.fetch = (input, init) => {
     const url = input instanceof Request ? input.url : String(input);
     if (new URL(url, RUNTIME).href === NO_STDLIB) return Promise.resolve(new Response(EMPTY_ZIP));
+    if (new URL(url, RUNTIME).href === STDLIB) return stdlib().then((bytes) => new Response(bytes));
     if (new URL(url, RUNTIME).href !== WASM) return realFetch(input, init);
     const response = new Response(new Uint8Array(0), { headers: { "Content-Type": "application/wasm" } });
     response[STAND_IN] = true;
@@ -245,6 +262,7 @@ async function loadPlain(loadPyodide, runtime, _downloads, createPyodideModule) 
   return loadPyodide({
     indexURL: RUNTIME.href,
     lockFileURL: new URL("pyodide-lock.json", RUNTIME).href,
+    stdLibURL: STDLIB,
     packages: [runtime.package],
     createPyodideModule,
     stdout: () => {},
@@ -252,21 +270,35 @@ async function loadPlain(loadPyodide, runtime, _downloads, createPyodideModule) 
   });
 }
 
-async function start(mode, runtime, port) {
+// The start key-checker-unpacker.js chose, from `port`; what it hands over goes to unpacked().
+function listenToUnpacker(port) {
+  let chosen;
+  const mode = new Promise((resolve) => { chosen = resolve; });
+  port.onmessage = ({ data }) => {
+    if (data.type === "mode") {
+      chosen(data.mode);
+      return;
+    }
+    // Said back at once, so the unpacker can close (and not before: see key-checker-unpacker.js).
+    port.postMessage({ type: "received", name: data.name });
+    progress(`received:${data.name}`);
+    const slot = unpacked(data.name);
+    if (data.error) slot.reject(new Error(`the unpacker could not unpack ${data.name}`));
+    else slot.resolve(data.value);
+  };
+  return mode;
+}
+
+async function start(requested, runtime, port, wasmFormat) {
   const started = performance.now();
+  if (requested === "auto" && !port) throw new Error("the chosen start needs the unpacker's port");
+  const mode = requested === "auto" ? await listenToUnpacker(port) : requested;
   const snapshotMode = mode === "snapshot";
-  if (snapshotMode) {
-    if (!port) throw new Error("the snapshot start needs the unpacker's port");
-    port.onmessage = ({ data }) => {
-      // Said back at once, so the unpacker can close (and not before: see key-checker-unpacker.js).
-      port.postMessage({ type: "received", name: data.name });
-      progress(`received:${data.name}`);
-      const slot = unpacked(data.name);
-      if (data.error) slot.reject(new Error(`the unpacker could not unpack ${data.name}`));
-      else slot.resolve(data.value);
-    };
-  }
-  usePrecompiledWasm(compileWasm(runtime, snapshotMode ? unpacked("wasm").promise : null));
+  usePrecompiledWasm(
+    compileWasm(runtime, port ? unpacked("wasm").promise : null, wasmFormat),
+    () => (port ? unpacked("stdlib").promise
+      : fetchInflated(runtime.stdlib, runtime.stdlibIntegrity, "zstd").then((body) => new Response(body).arrayBuffer())),
+  );
   const downloads = snapshotMode ? snapshotDownloads(runtime) : null;
   // Both modules, imported together as soon as this worker started (loadPyodide would
   // import "pyodide.asm.mjs", a name the site does not publish, and only after pyodide.js).
@@ -281,7 +313,7 @@ async function start(mode, runtime, port) {
   checkFunction = pyodide.pyimport("checker.web").check_json;
   // Prove it answers before saying so (a snapshot that restored but cannot check fails here).
   JSON.parse(checkFunction("", "en", null));
-  return performance.now() - started;
+  return { mode, ms: performance.now() - started };
 }
 
 function describe(error) {
@@ -292,8 +324,8 @@ function describe(error) {
 self.onmessage = async ({ data }) => {
   if (data.type === "init") {
     try {
-      const ms = await start(data.mode, data.runtime, data.port);
-      self.postMessage({ type: "ready", mode: data.mode, ms });
+      const { mode, ms } = await start(data.mode, data.runtime, data.port, data.wasmFormat);
+      self.postMessage({ type: "ready", mode, ms });
       if (afterReady) await afterReady().catch(() => {});
     } catch (error) {
       self.postMessage({ type: "failed", mode: data.mode, error: describe(error) });

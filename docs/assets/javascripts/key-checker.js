@@ -13,12 +13,15 @@ import { supportSummary } from "./support-summary.js";
 const WORKER_URL = new URL("./key-checker-worker.js", import.meta.url);
 const DEBOUNCE_MS = 150;
 
-// --- the runtime: one worker, snapshot first, plain load as the fallback -----------------
+// --- the runtime: one worker, the start the unpacker chooses, plain load as the fallback --
 
-// The watchdog gives a start up for the next one (snapshot -> plain -> error):
+// Two kinds of start: "auto", the one the inlined starter began (key-checker-unpacker.js
+// chooses snapshot or plain by the connection and downloads the files), then, if it
+// fails, "plain" in a fresh worker that fetches the files itself (from the HTTP cache).
+// The watchdog gives a start up for the next one (auto -> plain -> error):
 // - a file the unpacker handed over that the worker has not received within
 //   HANDOVER_MS (a message lost between two workers: issue 15, Firefox);
-// - while the snapshot start's files download, no byte for DOWNLOAD_STALL_MS (the
+// - while the auto start's files download, no byte for DOWNLOAD_STALL_MS (the
 //   unpacker reports bytes every quarter second: a slow connection is not a stall, a
 //   download that stopped is);
 // - otherwise no progress at all for STALL_MS, from the start on (generous: on a busy
@@ -26,16 +29,20 @@ const DEBOUNCE_MS = 150;
 //   1.6-1.9 s of CPU on this machine idle, 29 s when six jobs share its two cores).
 const HANDOVER_MS = 2000;
 const DOWNLOAD_STALL_MS = 4000;
-const STALL_MS = { snapshot: 8000, plain: 60000 };
+const STALL_MS = { auto: 8000, snapshot: 8000, plain: 60000 };
 // A runtime that breaks after it was ready is started again, this many times at most.
 const MAX_RESTARTS = 2;
 // The steps a start goes through (progress messages from key-checker-worker.js and
-// key-checker-unpacker.js), for "roughly how far" in the widget.
+// key-checker-unpacker.js), for "roughly how far" in the widget: the auto start's, once it
+// has chosen (before, the bar is indeterminate), and the fallback's.
 const STEPS = {
   snapshot: ["downloaded:wasm", "downloaded:snapshot", "modules", "unpacked:wasm", "unpacked:snapshot",
              "received:wasm", "received:snapshot", "instantiating", "restoring", "checker"],
+  chosenPlain: ["downloaded:wasm", "downloaded:stdlib", "modules", "unpacked:wasm", "unpacked:stdlib",
+                "received:wasm", "received:stdlib", "instantiating", "checker"],
   plain: ["modules", "instantiating", "checker"],
 };
+const HANDED_OVER = ["wasm", "snapshot", "stdlib"]; // what the unpacker hands the worker
 
 const runtime = {
   worker: null,
@@ -50,7 +57,7 @@ const runtime = {
   nextId: 1,
   config: null,
   restarts: 0,
-  progress: { mode: null, steps: new Set(), fellBack: false },
+  progress: { mode: null, chosen: null, steps: new Set(), fellBack: false },
   watchdog: null,
 };
 
@@ -62,15 +69,28 @@ function setState(state) {
   for (const listener of runtime.listeners) listener(state);
 }
 
-/** How far the start is: {mode, done, total, downloading, fellBack} (the widget shows it). */
+// The steps of the start under way, as far as it is known.
+function stepsOf({ mode, chosen }) {
+  if (mode === "plain") return STEPS.plain;
+  return chosen === "plain" ? STEPS.chosenPlain : chosen === "snapshot" ? STEPS.snapshot : [];
+}
+
+// The auto start's files are still downloading.
+function downloading({ mode, chosen, steps }) {
+  const second = chosen === "plain" ? "stdlib" : "snapshot";
+  return mode === "auto" && !(steps.has("downloaded:wasm") && steps.has(`downloaded:${second}`));
+}
+
+/** How far the start is: {mode, chosen, done, total, downloading, fellBack} (the widget shows it). */
 export function progress() {
-  const { mode, steps, fellBack } = runtime.progress;
-  const all = STEPS[mode] || [];
+  const { mode, chosen, steps, fellBack } = runtime.progress;
+  const all = stepsOf(runtime.progress);
   return {
     mode,
+    chosen,
     done: all.filter((step) => steps.has(step)).length,
     total: all.length,
-    downloading: mode === "snapshot" && !(steps.has("downloaded:wasm") && steps.has("downloaded:snapshot")),
+    downloading: downloading(runtime.progress),
     fellBack,
   };
 }
@@ -85,6 +105,7 @@ function stopWorkers() {
 // A sign of life from the start under way (a step, or bytes of a download): note it and
 // re-arm the watchdog.
 function onProgress(mode, step) {
+  if (step.startsWith("mode:")) runtime.progress.chosen = step.slice("mode:".length);
   runtime.progress.steps.add(step);
   watch(mode);
   for (const listener of runtime.listeners) listener(runtime.state);
@@ -95,21 +116,21 @@ function watch(mode) {
   const { steps } = runtime.progress;
   clearTimeout(runtime.watchdog);
   if (!runtime.starting) return; // a late message after "ready"
-  const handedOver = ["wasm", "snapshot"].filter((name) => steps.has(`unpacked:${name}`));
+  const handedOver = HANDED_OVER.filter((name) => steps.has(`unpacked:${name}`));
   // Bytes are reported ("downloading") unless the browser checks the files' hashes itself
   // ("fetching": see key-checker-unpacker.js); then a download is watched as the plain start is.
-  const downloading = !(steps.has("downloaded:wasm") && steps.has("downloaded:snapshot"));
+  const loading = downloading(runtime.progress);
   const has = (prefix) => [...steps].some((done) => done.startsWith(prefix));
   const limit = handedOver.some((name) => !steps.has(`received:${name}`)) ? HANDOVER_MS
-    : mode === "snapshot" && downloading && has("fetching:") ? STALL_MS.plain
-    : mode === "snapshot" && downloading && has("downloading:") ? DOWNLOAD_STALL_MS
-    : STALL_MS[mode];
+    : loading && has("fetching:") ? STALL_MS.plain
+    : loading && has("downloading:") ? DOWNLOAD_STALL_MS
+    : STALL_MS[runtime.progress.chosen || mode];
   runtime.watchdog = setTimeout(() => giveUp(mode), limit);
 }
 
 // A start failed (or stalled): the next one, or the error state after the last.
 function giveUp(mode) {
-  if (mode === "snapshot") {
+  if (mode === "auto") {
     runtime.progress.fellBack = true;
     spawn("plain");
   } else {
@@ -117,8 +138,8 @@ function giveUp(mode) {
   }
 }
 
-// The snapshot start: the one the inlined starter began with the page, else a new one.
-function snapshotStart() {
+// The auto start: the one the inlined starter began with the page, else a new one.
+function autoStart() {
   const starter = self.keyCheckerStarter;
   if (!starter) return null;
   const started = starter.first || starter.start();
@@ -133,9 +154,11 @@ function spawn(mode) {
   runtime.waiting.unshift(...runtime.pending.values());
   runtime.pending.clear();
   runtime.starting = true;
-  const started = mode === "snapshot" ? snapshotStart() : null;
-  if (mode === "snapshot" && !started) return spawn("plain");
-  runtime.progress = { mode, steps: new Set(), fellBack: runtime.progress.fellBack };
+  // A fallback fetches the copy of the binary the failed start had (from the HTTP cache).
+  const wasmFormat = runtime.progress.chosen === "snapshot" ? "gzip" : "zstd";
+  const started = mode === "auto" ? autoStart() : null;
+  if (mode === "auto" && !started) return spawn("plain");
+  runtime.progress = { mode, chosen: null, steps: new Set(), fellBack: runtime.progress.fellBack };
   watch(mode);
   runtime.unpacker = started && started.unpacker;
   if (runtime.unpacker) {
@@ -143,15 +166,15 @@ function spawn(mode) {
     unpacker.onmessage = ({ data }) => {
       if (unpacker === runtime.unpacker && data.type === "progress") onProgress(mode, `${data.step}:${data.name}`);
     };
-    unpacker.onerror = (event) => { // its script did not load or broke: no snapshot start then
+    unpacker.onerror = (event) => { // its script did not load or broke: no auto start then
       event.preventDefault();
-      if (unpacker === runtime.unpacker) giveUp("snapshot");
+      if (unpacker === runtime.unpacker) giveUp("auto");
     };
   }
   if (!started) {
     const worker = new Worker(`${WORKER_URL}?${new URLSearchParams({ runtime: runtime.config.runtime })}`, { type: "module" });
     listen(worker, mode);
-    worker.postMessage({ type: "init", mode, runtime: runtime.config });
+    worker.postMessage({ type: "init", mode, runtime: runtime.config, wasmFormat });
   } else if (started.worker) {
     listen(started.worker, mode, started.messages);
   } else {
@@ -208,7 +231,7 @@ function listen(worker, mode, heard = []) {
 function restart() {
   runtime.progress.fellBack = false;
   setState("loading");
-  spawn("snapshot");
+  spawn("auto");
 }
 
 function fail() {
@@ -232,7 +255,7 @@ export function start(config = runtime.config) {
   runtime.restarts = 0;
   runtime.progress.fellBack = false;
   setState("loading");
-  spawn("snapshot");
+  spawn("auto");
 }
 
 /** Check a key: resolves with checker.diagnose()'s result (plus `corrected` and `summary`) once
