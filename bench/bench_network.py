@@ -45,7 +45,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 sys.path.insert(0, str(ROOT / "tests"))
-from conftest import CHROMIUM_ARGS  # noqa: E402
+from conftest import CHROMIUM_ARGS, force_start  # noqa: E402
 from site_server import ServedSite  # noqa: E402
 
 DEFAULT_OUTPUT = ROOT / "bench" / "results-network.json"
@@ -64,21 +64,7 @@ RETURN_GOAL_MS = 500
 BYTES_GOALS = {"compressing_host": 4.0e6, "no_compression": 6.0e6}
 RUNTIME_PATH = "/assets/pyodide/"
 SETTLE_MS = 1500
-# "fallback": refuse the unpacker worker (the inline starter then throws before it
-# registers, and key-checker.js starts the plain load directly, as after a failure);
-# "snapshot"/"plain": the unpacker is told which start to take.
-INIT_SCRIPT = """(() => {
-  const mode = %s;
-  const Real = window.Worker;
-  window.Worker = function (url, options) {
-    if (String(url).includes("key-checker-unpacker")) {
-      if (mode === "fallback") throw new Error("bench: fallback start");
-      url = `${url}&start=${mode}`;
-    }
-    return new Real(url, options);
-  };
-  window.Worker.prototype = Real.prototype;
-})();"""
+
 
 
 def site_server(folder, compress):
@@ -173,7 +159,7 @@ def one_visit(browser, base, page_path, profile, mode, timeout):
     """A cold load, then the return visit in the same context."""
     context = browser.new_context()
     if mode != "auto":
-        context.add_init_script(INIT_SCRIPT % json.dumps(mode))
+        force_start(context, mode)
     recorder = Recorder(context, base)
     page = context.new_page()
     throttle(context, page, profile)

@@ -4,6 +4,7 @@ See tools/site_server.py: the site's absolute URLs point back at the loopback se
 so a browser test can prove that no request ever leaves 127.0.0.1.
 """
 
+import json
 import os
 import shutil
 import sys
@@ -28,6 +29,29 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+# The key checker's start, chosen beforehand instead of by the connection (for tests and
+# benches of one start): "snapshot" or "plain" goes into the unpacker worker's URL
+# (key-checker-unpacker.js reads `start`); "fallback" refuses the unpacker, so
+# key-checker.js runs the plain start on its own, as after a failed start.
+FORCE_START_SCRIPT = """(() => {
+  const mode = %s;
+  const Real = window.Worker;
+  window.Worker = function (url, options) {
+    if (String(url).includes("key-checker-unpacker")) {
+      if (mode === "fallback") throw new Error("no unpacker: the fallback start");
+      url = `${url}&start=${mode}`;
+    }
+    return new Real(url, options);
+  };
+  window.Worker.prototype = Real.prototype;
+})();"""
+
+
+def force_start(context, mode):
+    """Every page of `context` starts the key checker the `mode` way (FORCE_START_SCRIPT)."""
+    assert mode in ("snapshot", "plain", "fallback")
+    context.add_init_script(FORCE_START_SCRIPT % json.dumps(mode))
 
 
 class Site:

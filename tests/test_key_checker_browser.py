@@ -217,7 +217,7 @@ def test_the_key_never_leaves_the_page(site, browser):
 
 
 def is_wasm(url):
-    return urlsplit(url).path.endswith((".wasm", ".wasm.gz"))
+    return urlsplit(url).path.endswith((".wasm", ".wasm.gz", ".wasm.zst"))
 
 
 def test_blocked_wasm_gives_the_error_state_and_retry_recovers(site, page):

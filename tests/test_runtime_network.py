@@ -1,10 +1,15 @@
-"""The key checker on a slow connection (Chromium's network emulation, slow 4G).
+"""The key checker on slow and fast connections (Chromium's network emulation).
+
+The start is chosen by the connection (key-checker-unpacker.js, issue 12): on slow 4G the
+plain start (no snapshot downloaded), on cable the snapshot start; a return visit takes
+the start whose files are in the HTTP cache and downloads no runtime byte again.
 
 Not a timing test: whatever the connection, the checker must get ready in the end, stay
 usable while it loads (a key typed meanwhile is answered once it is ready), and no
 timeout may give up on a download that is still arriving (a fallback started by an early
 timeout downloads the runtime again: each runtime file must come over the wire once).
-The emulation is set on the page's CDP session; Chromium applies it to the page's workers'
+The site is served as it is published: nginx with the project's deploy/ configuration
+(compression, the runtime's folder cached for good). The emulation is set on the page's CDP session; Chromium applies it to the page's workers'
 downloads too (FIELD-NOTES "Networks"). Times to ready are in `make bench`
 (bench/bench_network.py).
 """
@@ -15,35 +20,65 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from web_servers import serve  # tools/, on sys.path (conftest.py)
+
 # slow 4G, as in the issue and the bench: 1.6 Mbit/s down, 0.75 up, 150 ms round trip
 SLOW_4G = {"offline": False, "latency": 150, "downloadThroughput": 1.6e6 / 8, "uploadThroughput": 0.75e6 / 8}
+CABLE = {"offline": False, "latency": 20, "downloadThroughput": 50e6 / 8, "uploadThroughput": 10e6 / 8}
+NO_THROTTLING = {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}
 RUNTIME_PATH = "/assets/pyodide/"
 # Far beyond what ~4-8 MB at 1.6 Mbit/s needs, even on a loaded machine: only a hang fails it.
 READY_WITHIN_S = 420
 KEY = "S6AB1-CDEF2-GHJK3-MNPQ4-RSTVH"
 
 
+@pytest.fixture(scope="module")
+def published(site):
+    """The site's base URL (ending with "/") behind nginx with deploy/'s configuration."""
+    with serve("nginx", site.dir, config="deploy") as base_url:
+        yield base_url.rstrip("/") + "/"
+
+
 def state(page):
     return page.evaluate("document.querySelector('.key-checker').dataset.state")
 
 
+def started(page):
+    """The starts that got ready on this page, as key-checker.js marks them."""
+    return page.evaluate("performance.getEntriesByName('key-checker-ready').map(e => e.detail.mode)")
+
+
+def wait_ready(page, within_s=120):
+    page.wait_for_selector(".key-checker", timeout=within_s * 1000)
+    deadline = time.monotonic() + within_s
+    while time.monotonic() < deadline and state(page) not in ("ready", "error"):
+        page.wait_for_timeout(100)
+    assert state(page) == "ready"
+
+
+def runtime_downloads(context):
+    """Counter of runtime paths whose body came over the wire, filled as requests finish."""
+    downloads = Counter()
+
+    def finished(request):
+        path = urlsplit(request.url).path
+        if RUNTIME_PATH in path and request.sizes()["responseBodySize"] > 0:
+            downloads[path.rsplit("/", 1)[-1]] += 1
+
+    context.on("requestfinished", finished)
+    return downloads
+
+
 @pytest.mark.parametrize("lang", ["en"])
-def test_on_slow_4g_the_checker_gets_ready_without_downloading_anything_twice(site, browser, lang):
+def test_on_slow_4g_the_checker_gets_ready_without_downloading_anything_twice(published, browser, lang):
     context = browser.new_context()
     try:
         page = context.new_page()
         cdp = context.new_cdp_session(page)
         cdp.send("Network.enable")
         cdp.send("Network.emulateNetworkConditions", SLOW_4G)
-        downloads = Counter()
-
-        def finished(request):
-            path = urlsplit(request.url).path
-            if RUNTIME_PATH in path and request.sizes()["responseBodySize"] > 0:
-                downloads[path] += 1
-
-        context.on("requestfinished", finished)
-        page.goto(site.page_url(lang, "checker/"), wait_until="commit", timeout=120_000)
+        downloads = runtime_downloads(context)
+        page.goto(f"{published}{lang}/checker/", wait_until="commit", timeout=120_000)
         page.wait_for_selector(".key-checker__input", timeout=120_000)
         # While the runtime downloads, the widget says it is loading and takes input.
         page.wait_for_timeout(3000)
@@ -70,5 +105,42 @@ def test_on_slow_4g_the_checker_gets_ready_without_downloading_anything_twice(si
         assert downloads, "no runtime file came over the wire"
         twice = {path: n for path, n in downloads.items() if n > 1}
         assert not twice, f"downloaded more than once (a start gave up and began again): {twice}"
+        # The start that downloads least: no snapshot, the zstd binary and stdlib.
+        assert started(page) == ["plain"]
+        assert "snapshot.bin.gz" not in downloads and "pyodide.asm.wasm.gz" not in downloads
+        assert {"pyodide.asm.wasm.zst", "python_stdlib.zip.zst"} <= set(downloads)
+
+        # Back on a fast connection: the files of the last start are in the cache, so that
+        # start again, and not one runtime byte over the wire.
+        cdp.send("Network.emulateNetworkConditions", NO_THROTTLING)
+        downloads.clear()
+        page.reload(wait_until="commit")
+        wait_ready(page)
+        page.wait_for_timeout(500)
+        assert started(page) == ["plain"]
+        assert not downloads, f"downloaded again on the return visit: {dict(downloads)}"
+    finally:
+        context.close()
+
+
+def test_on_cable_the_snapshot_start_and_a_return_visit_from_the_cache(published, browser):
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        cdp = context.new_cdp_session(page)
+        cdp.send("Network.enable")
+        cdp.send("Network.emulateNetworkConditions", CABLE)
+        downloads = runtime_downloads(context)
+        page.goto(f"{published}en/checker/", wait_until="commit", timeout=120_000)
+        wait_ready(page)
+        page.wait_for_timeout(500)
+        assert started(page) == ["snapshot"]
+        assert "snapshot.bin.gz" in downloads and "python_stdlib.zip.zst" not in downloads
+        downloads.clear()
+        page.reload(wait_until="commit")
+        wait_ready(page)
+        page.wait_for_timeout(500)
+        assert started(page) == ["snapshot"]
+        assert not downloads, f"downloaded again on the return visit: {dict(downloads)}"
     finally:
         context.close()

@@ -37,7 +37,7 @@
 
 const files = new URL(self.location.href).searchParams;
 const RUNTIME = new URL(`../${files.get("runtime")}`, self.location.href); // pyodide/HASH/
-const FAST_PROBE_MS = 60;
+const FAST_PROBE_MS = 80;
 const TICK_MS = 250;
 
 const portReady = new Promise((resolve) => {
@@ -53,15 +53,22 @@ function fileURL(name) {
 }
 
 // A response from the HTTP cache alone (never the network), or null; null too where the
-// engine has no such cache mode (it would fetch instead).
+// engine has no such cache mode (it would fetch instead) or takes over CACHE_PROBE_MS to
+// say (a cache lookup takes a few ms; something in between, an extension or a test's
+// interception, may hold the request).
+const CACHE_PROBE_MS = 300;
 async function cached(name) {
+  const request = new Request(fileURL(name), { cache: "only-if-cached", mode: "same-origin" });
+  if (request.cache !== "only-if-cached") return null;
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), CACHE_PROBE_MS);
   try {
-    const request = new Request(fileURL(name), { cache: "only-if-cached", mode: "same-origin" });
-    if (request.cache !== "only-if-cached") return null;
-    const response = await fetch(request);
+    const response = await fetch(request, { signal: controller.signal });
     return response.ok ? response : null;
   } catch {
     return null;
+  } finally {
+    clearTimeout(timer);
   }
 }
 
