@@ -32,7 +32,7 @@ TARGET_WORST_MS = 5000
 READY_SCRIPT = """return (() => {
     const mark = performance.getEntriesByName('key-checker-ready')[0];
     const widget = document.querySelector('.key-checker');
-    if (mark) return {ms: mark.startTime, mode: mark.detail.mode};
+    if (mark) return {ms: mark.startTime, mode: mark.detail.fellBack ? 'fallback' : mark.detail.mode};
     if (widget && widget.dataset.state === 'error') return {ms: null, mode: 'error'};
     return null;
 })()"""

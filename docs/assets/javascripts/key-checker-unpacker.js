@@ -30,7 +30,8 @@
 // closes itself only once the worker has said it received both: Firefox drops a message
 // still on its way through a MessagePort (the compiled module) when the sending worker
 // closes right after posting it, and the start then waited forever (issue 15).
-// Out, to the page: {type: "progress", step: "mode", name: mode} once chosen;
+// Out, to the page: {type: "progress", step: "mode", name: mode, probeMs} once chosen
+// (probeMs: the wheel's time, when it was timed);
 // {type: "progress", step: "downloading", name, bytes} while a file downloads, then
 // {type: "progress", step: "downloaded"|"unpacking"|"unpacked", name} (key-checker.js's
 // watchdog and progress).
@@ -199,16 +200,17 @@ async function choose() {
     return { mode: "plain" };
   }
   try {
-    return { mode: (await timeTheWheel()) <= FAST_PROBE_MS ? "snapshot" : "plain" };
+    const probeMs = await timeTheWheel();
+    return { mode: probeMs <= FAST_PROBE_MS ? "snapshot" : "plain", probeMs };
   } catch {
     return { mode: "plain" }; // the download fails: the start that downloads least
   }
 }
 
 const received = new Set();
-choose().then(({ mode, snapshot }) => {
+choose().then(({ mode, snapshot, probeMs = null }) => {
   const second = mode === "snapshot" ? "snapshot" : "stdlib";
-  self.postMessage({ type: "progress", step: "mode", name: mode });
+  self.postMessage({ type: "progress", step: "mode", name: mode, probeMs });
   const wasm = deliver("wasm", mode);
   wasm.catch(() => {});
   // The plain start's stdlib once the binary is here: the binary then inflates and compiles
