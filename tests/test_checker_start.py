@@ -178,6 +178,15 @@ def test_a_slow_first_visit_shows_what_loads_and_how_far(site, context, lang):
     assert script["progress_download"] in shown["text"]
     assert shown["visible"] and shown["label"] == script["progress_label"]
     assert 0 < shown["value"] < shown["max"], shown
+    # How far in megabytes: the binary is here, the snapshot is not, of the two together.
+    sizes = page.evaluate("JSON.parse(document.getElementById('key-checker-runtime').textContent).sizes.snapshot")
+    pattern = re.escape(script["progress_bytes"]).replace(r"\{done\}", r"([\d.]+)").replace(r"\{total\}", r"([\d.]+)")
+    numbers = re.search(pattern, shown["text"])
+    assert numbers, shown["text"]
+    done, total = (float(numbers.group(i)) for i in (1, 2)) if script["progress_bytes"].index("{done}") < \
+        script["progress_bytes"].index("{total}") else (float(numbers.group(i)) for i in (2, 1))
+    assert total == round((sizes["wasm"] + sizes["snapshot"]) / 1e6, 1)
+    assert done == round(sizes["wasm"] / 1e6, 1)
     # The box keeps working meanwhile.
     page.fill(INPUT, KEY)
     assert page.input_value(INPUT) == KEY

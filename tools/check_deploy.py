@@ -166,7 +166,7 @@ def check_file(report, kind, url, *, types, required_type, compress, immutable, 
         report.error(f"{name}: HTTP {response.status} at {url}; the site is incomplete there")
         return None
     size = len(response.body)
-    sent = "already gzipped, " + f"{size:,} bytes" if kind == "gzipped" and not response.encoding \
+    sent = "already compressed, " + f"{size:,} bytes" if kind == "gzipped" and not response.encoding \
         else compression_words(response, size)
     words = f"{name}: {response.type or 'no Content-Type'}, {sent}, {describe_cache(response)}"
     if types and response.type not in types:
@@ -178,9 +178,9 @@ def check_file(report, kind, url, *, types, required_type, compress, immutable, 
             report.warn(f"{problem}")
         return response
     if kind == "gzipped" and response.encoding:
-        report.warn(f"{name}: already gzipped, but sent with Content-Encoding: {response.encoding}: the browser "
+        report.warn(f"{name}: already compressed, but sent with Content-Encoding: {response.encoding}: the browser "
                     "unpacks it before the page does, the SRI check fails and the checker falls back to its "
-                    "slower plain start. Remove the Content-Encoding for .gz files (Apache: AddEncoding).")
+                    "slower plain start. Remove the Content-Encoding for .gz and .zst files (Apache: AddEncoding).")
         return response
     age = max_age(response.headers.get("Cache-Control"))
     cache = response.headers.get("Cache-Control") or ""
@@ -226,7 +226,8 @@ def check_files(report, base, checker_url, checker_html):
     scripts = [urljoin(checker_url, src) for src in page.scripts]
     scripts += [urljoin(assets, f"javascripts/{name}") for name in
                 ("key-checker-worker.js", "key-checker-unpacker.js")]
-    scripts += [urljoin(runtime, name) for name in ("pyodide.js", "pyodide.asm.js")]
+    scripts += [urljoin(assets, f"javascripts/{name}") for name in ("zstd-stream.js",)]
+    scripts += [urljoin(runtime, name) for name in ("pyodide.js", "pyodide.asm.js", "zstd-decoder.js")]
     for url in dict.fromkeys(scripts):
         check_file(report, "js", url, types=JAVASCRIPT_TYPES, required_type=not_javascript, compress=True,
                    immutable=bool(re.search(r"\.[0-9a-f]{8}\.min\.js$|/assets/pyodide/[0-9a-f]+/", url)))
@@ -237,20 +238,18 @@ def check_files(report, base, checker_url, checker_html):
                              "application/wasm only: the checker's fallback start fails. Serve .wasm as "
                              "application/wasm.", compress=True, immutable=True)
 
-    report.section("Gzipped runtime files (the page unpacks them itself)")
-    for name in (settings["wasm"], settings["snapshot"]):
+    report.section("Compressed runtime files (gzip, zstd: the page unpacks them itself)")
+    for name in (settings["wasm"], settings["snapshot"], settings["wasmZst"], settings["stdlib"]):
         check_file(report, "gzipped", urljoin(runtime, name), types=None, required_type=None, compress=False,
                    immutable=True)
 
-    report.section("Data (JSON, Python standard library, the checker's wheel)")
+    report.section("Data (JSON, the checker's wheel)")
     check_file(report, "json", urljoin(runtime, "pyodide-lock.json"), types={"application/json"},
                required_type=None, compress=False, immutable=True)
     check_file(report, "json", urljoin(base, "search/search_index.json"), types={"application/json"},
                required_type=None, compress=True, immutable=False, name="search index")
     check_file(report, "json", urljoin(base, site_layout.LINKS_JSON), types={"application/json"},
                required_type=None, compress=True, immutable=False)
-    check_file(report, "zip", urljoin(runtime, "python_stdlib.zip"), types=None, required_type=None,
-               compress=False, immutable=True)
     check_file(report, "wheel", urljoin(runtime, settings["wheel"]), types=None, required_type=None,
                compress=False, immutable=True)
     return page

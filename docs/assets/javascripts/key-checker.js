@@ -57,7 +57,7 @@ const runtime = {
   nextId: 1,
   config: null,
   restarts: 0,
-  progress: { mode: null, chosen: null, steps: new Set(), fellBack: false },
+  progress: { mode: null, chosen: null, steps: new Set(), bytes: {}, fellBack: false },
   watchdog: null,
 };
 
@@ -81,16 +81,22 @@ function downloading({ mode, chosen, steps }) {
   return mode === "auto" && !(steps.has("downloaded:wasm") && steps.has(`downloaded:${second}`));
 }
 
-/** How far the start is: {mode, chosen, done, total, downloading, fellBack} (the widget shows it). */
+/** How far the start is: {mode, chosen, done, total, downloading, bytes, totalBytes,
+ * fellBack} (the widget shows it); bytes of the chosen start's downloads, totalBytes from
+ * the runtime settings (`sizes`, by start and file). */
 export function progress() {
-  const { mode, chosen, steps, fellBack } = runtime.progress;
+  const { mode, chosen, steps, bytes, fellBack } = runtime.progress;
   const all = stepsOf(runtime.progress);
+  const sizes = (runtime.config && runtime.config.sizes && runtime.config.sizes[chosen]) || null;
   return {
     mode,
     chosen,
     done: all.filter((step) => steps.has(step)).length,
     total: all.length,
     downloading: downloading(runtime.progress),
+    bytes: sizes ? Object.keys(sizes).reduce((sum, name) =>
+      sum + (steps.has(`downloaded:${name}`) ? sizes[name] : Math.min(bytes[name] || 0, sizes[name])), 0) : null,
+    totalBytes: sizes ? Object.values(sizes).reduce((sum, size) => sum + size, 0) : null,
     fellBack,
   };
 }
@@ -104,8 +110,9 @@ function stopWorkers() {
 
 // A sign of life from the start under way (a step, or bytes of a download): note it and
 // re-arm the watchdog.
-function onProgress(mode, step, probeMs) {
-  if (step.startsWith("mode:")) Object.assign(runtime.progress, { chosen: step.slice("mode:".length), probeMs });
+function onProgress(mode, step, data = {}) {
+  if (step.startsWith("mode:")) Object.assign(runtime.progress, { chosen: data.name, probeMs: data.probeMs });
+  if (step.startsWith("downloading:")) runtime.progress.bytes[data.name] = data.bytes;
   runtime.progress.steps.add(step);
   watch(mode);
   for (const listener of runtime.listeners) listener(runtime.state);
@@ -158,13 +165,13 @@ function spawn(mode) {
   const wasmFormat = runtime.progress.chosen === "snapshot" ? "gzip" : "zstd";
   const started = mode === "auto" ? autoStart() : null;
   if (mode === "auto" && !started) return spawn("plain");
-  runtime.progress = { mode, chosen: null, steps: new Set(), fellBack: runtime.progress.fellBack };
+  runtime.progress = { mode, chosen: null, steps: new Set(), bytes: {}, fellBack: runtime.progress.fellBack };
   watch(mode);
   runtime.unpacker = started && started.unpacker;
   if (runtime.unpacker) {
     const unpacker = runtime.unpacker;
     unpacker.onmessage = ({ data }) => {
-      if (unpacker === runtime.unpacker && data.type === "progress") onProgress(mode, `${data.step}:${data.name}`, data.probeMs);
+      if (unpacker === runtime.unpacker && data.type === "progress") onProgress(mode, `${data.step}:${data.name}`, data);
     };
     unpacker.onerror = (event) => { // its script did not load or broke: no auto start then
       event.preventDefault();
@@ -186,7 +193,7 @@ function spawn(mode) {
 // The unpacker's messages from before this module listened (the worker's go to listen()).
 function replay(mode, heard) {
   for (const data of heard) {
-    if (data.type === "progress" && data.name) onProgress(mode, `${data.step}:${data.name}`, data.probeMs);
+    if (data.type === "progress" && data.name) onProgress(mode, `${data.step}:${data.name}`, data);
   }
 }
 
@@ -196,7 +203,7 @@ function listen(worker, mode, heard = []) {
   const onmessage = ({ data }) => {
     if (worker !== runtime.worker) return;
     if (data.type === "progress") {
-      onProgress(mode, data.name ? `${data.step}:${data.name}` : data.step);
+      onProgress(mode, data.name ? `${data.step}:${data.name}` : data.step, data);
     } else if (data.type === "ready") {
       clearTimeout(runtime.watchdog);
       runtime.starting = false;
@@ -363,9 +370,13 @@ class Widget {
   }
 
   showProgress() {
-    const { done, total, downloading, fellBack } = progress();
+    const { done, total, downloading, bytes, totalBytes, fellBack } = progress();
+    const megabytes = (n) => (n / 1e6).toFixed(1);
     this.progressText.textContent = fellBack ? this.t.progress_fallback
-      : downloading ? this.t.progress_download : this.t.progress_prepare;
+      : !downloading ? this.t.progress_prepare
+      : totalBytes ? `${this.t.progress_download} ${this.t.progress_bytes
+        .replace("{done}", megabytes(bytes)).replace("{total}", megabytes(totalBytes))}`
+      : this.t.progress_download;
     if (total) {
       this.progressBar.max = total;
       this.progressBar.value = done;
