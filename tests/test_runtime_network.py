@@ -56,6 +56,15 @@ def wait_ready(page, within_s=120):
     assert state(page) == "ready"
 
 
+def assert_the_return_visit_takes_the_same_start_from_the_cache(page, downloads, mode):
+    downloads.clear()
+    page.reload(wait_until="commit")
+    wait_ready(page)
+    page.wait_for_timeout(500)
+    assert started(page) == [mode]
+    assert not downloads, f"downloaded again on the return visit: {dict(downloads)}"
+
+
 def runtime_downloads(context):
     """Counter of runtime paths whose body came over the wire, filled as requests finish."""
     downloads = Counter()
@@ -113,12 +122,7 @@ def test_on_slow_4g_the_checker_gets_ready_without_downloading_anything_twice(pu
         # Back on a fast connection: the files of the last start are in the cache, so that
         # start again, and not one runtime byte over the wire.
         cdp.send("Network.emulateNetworkConditions", NO_THROTTLING)
-        downloads.clear()
-        page.reload(wait_until="commit")
-        wait_ready(page)
-        page.wait_for_timeout(500)
-        assert started(page) == ["plain"]
-        assert not downloads, f"downloaded again on the return visit: {dict(downloads)}"
+        assert_the_return_visit_takes_the_same_start_from_the_cache(page, downloads, "plain")
     finally:
         context.close()
 
@@ -136,11 +140,6 @@ def test_on_cable_the_snapshot_start_and_a_return_visit_from_the_cache(published
         page.wait_for_timeout(500)
         assert started(page) == ["snapshot"]
         assert "snapshot.bin.gz" in downloads and "python_stdlib.zip.zst" not in downloads
-        downloads.clear()
-        page.reload(wait_until="commit")
-        wait_ready(page)
-        page.wait_for_timeout(500)
-        assert started(page) == ["snapshot"]
-        assert not downloads, f"downloaded again on the return visit: {dict(downloads)}"
+        assert_the_return_visit_takes_the_same_start_from_the_cache(page, downloads, "snapshot")
     finally:
         context.close()
