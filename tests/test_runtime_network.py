@@ -14,6 +14,7 @@ downloads too (FIELD-NOTES "Networks"). Times to ready are in `make bench`
 (bench/bench_network.py).
 """
 
+import contextlib
 import time
 from collections import Counter
 from urllib.parse import urlsplit
@@ -56,6 +57,20 @@ def wait_ready(page, within_s=120):
     assert state(page) == "ready"
 
 
+@contextlib.contextmanager
+def throttled(browser, conditions):
+    """(page, CDP session, runtime downloads) in a fresh context on an emulated connection."""
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        cdp = context.new_cdp_session(page)
+        cdp.send("Network.enable")
+        cdp.send("Network.emulateNetworkConditions", conditions)
+        yield page, cdp, runtime_downloads(context)
+    finally:
+        context.close()
+
+
 def assert_the_return_visit_takes_the_same_start_from_the_cache(page, downloads, mode):
     downloads.clear()
     page.reload(wait_until="commit")
@@ -80,13 +95,7 @@ def runtime_downloads(context):
 
 @pytest.mark.parametrize("lang", ["en"])
 def test_on_slow_4g_the_checker_gets_ready_without_downloading_anything_twice(published, browser, lang):
-    context = browser.new_context()
-    try:
-        page = context.new_page()
-        cdp = context.new_cdp_session(page)
-        cdp.send("Network.enable")
-        cdp.send("Network.emulateNetworkConditions", SLOW_4G)
-        downloads = runtime_downloads(context)
+    with throttled(browser, SLOW_4G) as (page, cdp, downloads):
         page.goto(f"{published}{lang}/checker/", wait_until="commit", timeout=120_000)
         page.wait_for_selector(".key-checker__input", timeout=120_000)
         # While the runtime downloads, the widget says it is loading and takes input.
@@ -123,23 +132,13 @@ def test_on_slow_4g_the_checker_gets_ready_without_downloading_anything_twice(pu
         # start again, and not one runtime byte over the wire.
         cdp.send("Network.emulateNetworkConditions", NO_THROTTLING)
         assert_the_return_visit_takes_the_same_start_from_the_cache(page, downloads, "plain")
-    finally:
-        context.close()
 
 
 def test_on_cable_the_snapshot_start_and_a_return_visit_from_the_cache(published, browser):
-    context = browser.new_context()
-    try:
-        page = context.new_page()
-        cdp = context.new_cdp_session(page)
-        cdp.send("Network.enable")
-        cdp.send("Network.emulateNetworkConditions", CABLE)
-        downloads = runtime_downloads(context)
+    with throttled(browser, CABLE) as (page, _cdp, downloads):
         page.goto(f"{published}en/checker/", wait_until="commit", timeout=120_000)
         wait_ready(page)
         page.wait_for_timeout(500)
         assert started(page) == ["snapshot"]
         assert "snapshot.bin.gz" in downloads and "python_stdlib.zip.zst" not in downloads
         assert_the_return_visit_takes_the_same_start_from_the_cache(page, downloads, "snapshot")
-    finally:
-        context.close()
