@@ -151,7 +151,7 @@ async function inflate(response, name, format) {
   return response.body.pipeThrough(decompression).pipeThrough(ticking);
 }
 
-// name: [file (this worker's URL parameter), format, what it becomes]
+// By name, for each start: [the file (its parameter in this worker's URL), its compression].
 const FILES = {
   wasm: { snapshot: ["wasm", "gzip"], plain: ["wasmZst", "zstd"] },
   snapshot: { snapshot: ["snapshot", "gzip"] },
