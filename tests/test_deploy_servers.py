@@ -228,3 +228,31 @@ def check_root_404(browser, built, base_url):
                 assert visible == list(LANGUAGES)  # usable in both without JavaScript
         finally:
             visit.close()
+
+
+@pytest.mark.parametrize("kind", ["nginx", "python"])
+def test_a_server_stops_when_what_started_it_is_killed(built, kind):
+    """A test run or bench killed outright (SIGKILL: no `finally`) takes its server with it."""
+    starter = subprocess.Popen(
+        [str(ROOT / ".venv" / "bin" / "python"), "-c",
+         "import sys, time; sys.path.insert(0, sys.argv[1]); from web_servers import serve\n"
+         "with serve(sys.argv[2], sys.argv[3]) as url:\n    print(url, flush=True); time.sleep(600)",
+         str(ROOT / "tools"), kind, str(built)],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        url = starter.stdout.readline().strip()
+        assert url.startswith("http://127.0.0.1:"), url
+        assert fetch(url)[0] == 200
+    finally:
+        starter.kill()
+        starter.wait()
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2).close()
+        except urllib.error.HTTPError:
+            pass  # an answer all the same
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            return
+        time.sleep(0.2)
+    pytest.fail(f"{kind} still answers at {url} after what started it was killed")

@@ -14,6 +14,7 @@ system-wide (service, /var/log, /run) is touched.
 """
 
 import contextlib
+import ctypes
 import os
 import pwd
 import shutil
@@ -45,6 +46,17 @@ def _binary(name, package):
     if not path:
         raise ServerFailed(INSTALL_HINT.format(binary=name, package=package))
     return path
+
+
+# Linux's prctl, looked up here: the forked child only calls it (no import after a fork).
+_PRCTL = ctypes.CDLL(None, use_errno=True).prctl if sys.platform == "linux" else None
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent():
+    """In the server's process, before it runs: have Linux send it SIGTERM when the process that
+    started it dies, even by SIGKILL (a killed test run or bench left nginx masters behind)."""
+    _PRCTL(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def free_port():
@@ -267,7 +279,8 @@ def serve(kind, site_dir, config="stock"):
         with open(output, "wb") as out:
             process = subprocess.Popen(command, env=dict(os.environ, **env), stdout=out,
                                        stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                       cwd=work, start_new_session=True)
+                                       cwd=work, start_new_session=True,
+                                       preexec_fn=_die_with_parent if _PRCTL else None)
         _wait_until_serving(process, base_url, output, log)
         yield base_url
     finally:
