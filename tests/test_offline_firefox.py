@@ -66,6 +66,18 @@ def firefox(tmp_path_factory):
             process.kill()
 
 
+def visit(firefox, url, timeout=10.0):
+    """Open `url` and stay until Material has loaded the page's search index (a script it adds
+    to the page): leaving a page while that script loads makes Material report "Invalid
+    script" in Firefox, an error of the navigation, not of the page."""
+    firefox.navigate(url)
+    deadline = time.monotonic() + timeout
+    # Marionette's scripts run in a sandbox: the page's own globals are behind wrappedJSObject.
+    while not firefox.execute_script("return typeof window.wrappedJSObject.__index !== 'undefined'") \
+            and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
 def search(firefox, query, timeout=15.0):
     from marionette_driver.by import By
 
@@ -91,7 +103,7 @@ def page_errors(firefox):
 def test_pages_load_with_styles(bundle, firefox, lang):
     """A few pages (Chromium's test opens them all): the home page, an article, the checker, the 404 page."""
     for name in ("index", "troubleshooting", "checker", "404"):
-        firefox.navigate(bundle_page(bundle, lang, name).as_uri())
+        visit(firefox, bundle_page(bundle, lang, name).as_uri())
         styled = firefox.execute_script("""return [...document.querySelectorAll('link[rel=stylesheet]')]
             .every(link => link.sheet !== null)
             && getComputedStyle(document.querySelector('.md-header')).position === 'sticky'""")
@@ -101,7 +113,7 @@ def test_pages_load_with_styles(bundle, firefox, lang):
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_search_answers_in_the_page_language_only(bundle, firefox, lang):
-    firefox.navigate(bundle_page(bundle, lang, "index").as_uri())
+    visit(firefox, bundle_page(bundle, lang, "index").as_uri())
     own, other = SEARCHES[lang]
     links = search(firefox, own)
     assert links, f"{lang}: no result for {own!r}"
@@ -113,11 +125,11 @@ def test_search_answers_in_the_page_language_only(bundle, firefox, lang):
 def test_switch_lookup_and_checker(bundle, firefox):
     from marionette_driver.by import By
 
-    firefox.navigate(bundle_page(bundle, "ja", "troubleshooting").as_uri() + "#check-connection")
+    visit(firefox, bundle_page(bundle, "ja", "troubleshooting").as_uri() + "#check-connection")
     switch = firefox.execute_script("return document.querySelector('a.md-select__link[hreflang=en]').href")
     assert switch == bundle_page(bundle, "en", "troubleshooting").as_uri() + "#check-connection"
 
-    firefox.navigate(bundle_page(bundle, "en", "errors").as_uri())
+    visit(firefox, bundle_page(bundle, "en", "errors").as_uri())
     firefox.find_element(By.CSS_SELECTOR, "form.error-lookup input").send_keys("NET 001\ue007")  # Enter
     target = bundle_page(bundle, "en", "troubleshooting").as_uri() + "#check-connection"
     deadline = time.monotonic() + 10
@@ -125,7 +137,7 @@ def test_switch_lookup_and_checker(bundle, firefox):
         time.sleep(0.1)
     assert firefox.get_url() == target
 
-    firefox.navigate(bundle_page(bundle, "en", "checker").as_uri())
+    visit(firefox, bundle_page(bundle, "en", "checker").as_uri())
     state, message = firefox.execute_script("""const widget = document.querySelector('.key-checker');
         return [widget.dataset.state, widget.querySelector('.key-checker__offline').textContent]""")
     assert (state, message) == ("offline", CHECKER_TEXTS["en"]["offline"])
