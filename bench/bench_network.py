@@ -39,7 +39,6 @@ import shutil
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,6 +46,8 @@ sys.path.insert(0, str(ROOT / "tools"))
 sys.path.insert(0, str(ROOT / "tests"))
 from conftest import CHROMIUM_ARGS, force_start  # noqa: E402
 from site_server import ServedSite  # noqa: E402
+
+from readiness import wait_ready  # noqa: E402  (bench/, next to this script)
 
 DEFAULT_OUTPUT = ROOT / "bench" / "results-network.json"
 # name: (down Mbit/s, up Mbit/s, round trip ms); None: no throttling
@@ -86,22 +87,6 @@ def site_server(folder, compress):
             url = stack.enter_context(serve("nginx", site.dir, config="deploy"))
             server = "nginx (deploy configuration)"
     return url, server, stack
-
-
-def wait_ready(page, timeout):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        mark = page.evaluate("""() => {
-            const m = performance.getEntriesByName('key-checker-ready')[0];
-            return m ? {ms: m.startTime, mode: m.detail.mode, origin: performance.timeOrigin} : null;
-        }""")
-        if mark:
-            return mark
-        state = page.evaluate("(document.querySelector('.key-checker') || {dataset: {}}).dataset.state")
-        if state == "error":
-            raise RuntimeError("the widget went to the error state")
-        page.wait_for_timeout(50)
-    raise RuntimeError(f"the widget was not ready after {timeout} s")
 
 
 def throttle(context, page, profile):
