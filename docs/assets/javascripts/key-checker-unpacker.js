@@ -46,8 +46,12 @@ const portReady = new Promise((resolve) => {
     if (data.type === "port") resolve(data.port);
   };
 });
-const zstd = import("./zstd-stream.js");
-zstd.catch(() => {});
+// zstd-stream.js, imported only once the plain start (the one with zstd files) is chosen.
+let zstd = null;
+function zstdStream() {
+  zstd ??= import("./zstd-stream.js");
+  return zstd;
+}
 
 function fileURL(name) {
   return new URL(files.get(name), RUNTIME);
@@ -143,7 +147,7 @@ async function inflate(response, name, format) {
   });
   let decompression;
   if (format === "zstd") {
-    decompression = await (await zstd).zstdDecompression(RUNTIME);
+    decompression = await (await zstdStream()).zstdDecompression(RUNTIME);
   } else {
     if (typeof DecompressionStream !== "function") throw new Error("no DecompressionStream");
     decompression = new DecompressionStream("gzip");
@@ -211,6 +215,7 @@ const received = new Set();
 choose().then(({ mode, snapshot, probeMs = null }) => {
   const second = mode === "snapshot" ? "snapshot" : "stdlib";
   self.postMessage({ type: "progress", step: "mode", name: mode, probeMs });
+  if (mode === "plain") zstdStream().catch(() => {}); // while the binary downloads
   const wasm = deliver("wasm", mode);
   wasm.catch(() => {});
   // The plain start's stdlib once the binary is here: the binary then inflates and compiles

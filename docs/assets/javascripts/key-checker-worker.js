@@ -72,8 +72,6 @@ const NO_STDLIB = new URL("no-stdlib.zip", RUNTIME).href;
 const EMPTY_ZIP = new Uint8Array([0x50, 0x4b, 0x05, 0x06, ...new Array(18).fill(0)]);
 // The plain start's stdlib, as loadPyodide asks for it; it is served zstd-compressed.
 const STDLIB = new URL("python_stdlib.zip", RUNTIME).href;
-const zstd = import("./zstd-stream.js");
-zstd.catch(() => {});
 
 // Pyodide's two modules, imported as soon as this worker runs, before "init" arrives: the
 // page's messages reach a new worker only once the page's thread gets to them (50 ms and
@@ -113,6 +111,9 @@ async function fetchOk(url, integrity) {
 // A compressed runtime file (SRI-checked), inflated as it comes: "gzip" natively, "zstd" in
 // JavaScript (zstd-stream.js).
 async function fetchInflated(name, integrity, format) {
+  // Imported only here, with the download: the snapshot start never needs it.
+  const zstd = format === "zstd" ? import("./zstd-stream.js") : null;
+  zstd?.catch(() => {});
   const response = await fetchOk(new URL(name, RUNTIME), integrity);
   if (format === "gzip") {
     if (typeof DecompressionStream !== "function") throw new Error("no DecompressionStream");
