@@ -225,8 +225,7 @@ def check_files(report, base, checker_url, checker_html):
                       "so the key checker never starts. Serve it as text/javascript.")
     scripts = [urljoin(checker_url, src) for src in page.scripts]
     scripts += [urljoin(assets, f"javascripts/{name}") for name in
-                ("key-checker-worker.js", "key-checker-unpacker.js")]
-    scripts += [urljoin(assets, f"javascripts/{name}") for name in ("zstd-stream.js",)]
+                ("key-checker-worker.js", "key-checker-unpacker.js", "zstd-stream.js")]
     scripts += [urljoin(runtime, name) for name in ("pyodide.js", "pyodide.asm.js", "zstd-decoder.js")]
     for url in dict.fromkeys(scripts):
         check_file(report, "js", url, types=JAVASCRIPT_TYPES, required_type=not_javascript, compress=True,
