@@ -66,11 +66,16 @@ def firefox(tmp_path_factory):
             process.kill()
 
 
-def visit(firefox, url, timeout=10.0):
-    """Open `url` and stay until Material has loaded the page's search index (a script it adds
-    to the page): leaving a page while that script loads makes Material report "Invalid
-    script" in Firefox, an error of the navigation, not of the page."""
+def visit(firefox, url):
+    """Open `url` and stay until it has settled (see settle())."""
     firefox.navigate(url)
+    settle(firefox)
+
+
+def settle(firefox, timeout=10.0):
+    """Stay on the page until Material has loaded its search index (a script it adds to the
+    page): leaving a page while that script loads makes Material report "Invalid script" in
+    Firefox, an error of the navigation, not of the page."""
     deadline = time.monotonic() + timeout
     # Marionette's scripts run in a sandbox: the page's own globals are behind wrappedJSObject.
     while not firefox.execute_script("return typeof window.wrappedJSObject.__index !== 'undefined'") \
@@ -136,6 +141,7 @@ def test_switch_lookup_and_checker(bundle, firefox):
     while firefox.get_url() != target and time.monotonic() < deadline:
         time.sleep(0.1)
     assert firefox.get_url() == target
+    settle(firefox)  # the lookup's own navigation: the page loads its search index too
 
     visit(firefox, bundle_page(bundle, "en", "checker").as_uri())
     state, message = firefox.execute_script("""const widget = document.querySelector('.key-checker');
