@@ -9,7 +9,7 @@ MKDOCS := NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs
 CHROMIUM ?= $(shell command -v chromium || command -v chromium-browser)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup runtime serve build offline test bench audit lock clean chromium system-packages lint
+.PHONY: help setup runtime serve build offline test bench audit lock clean chromium system-packages lint check translations translated new-page
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -99,9 +99,27 @@ offline: setup runtime ## Build the offline bundle: dist/activation-help-offline
 
 # --- checks ----------------------------------------------------------------
 
+# The writer's check, in seconds, no browser, no root: the strict build, both languages
+# with the same section ids, links and anchors, the published links, the prose lint and
+# translation freshness (the tests in conftest.CHECK_MODULES; `make test` runs them too).
+# Out-of-date translations only warn; STRICT_TRANSLATIONS=1 (CI) makes them fail.
+check: setup runtime ## The writer's check, in seconds: build, both languages, links, prose lint, translations
+	@$(PY) -m pytest -m check -q --tb=line -p no:cacheprovider -W "default::UserWarning"
+
 # textlint from node_modules (package.json), rules and the product's words in lint/.
 lint: setup ## Prose lint of the pages (textlint; Japanese and English rules, our terms): one line per finding
 	@$(PY) tools/prose_lint.py
+
+translations: setup ## List translated pages whose source changed since they were translated
+	@$(PY) tools/translation_status.py report
+
+translated: setup ## After translating: make translated PAGE=faq (or PAGE=all) records the source's version
+	@test -n "$(PAGE)" || { echo "usage: make translated PAGE=faq   (or PAGE=all: every page not current)" >&2; exit 2; }
+	@$(PY) tools/translation_status.py stamp "$(PAGE)"
+
+new-page: setup ## A new page in both languages, in the nav: make new-page NAME=billing
+	@test -n "$(NAME)" || { echo "usage: make new-page NAME=billing   (lowercase letters, digits, hyphens)" >&2; exit 2; }
+	@$(PY) tools/new_page.py "$(NAME)"
 
 test: setup runtime system-packages ## Run every test (build, links, checker, browser)
 	CHROMIUM="$$(command -v chromium || command -v chromium-browser)" $(PY) -m pytest

@@ -20,6 +20,18 @@ import offline_bundle  # noqa: E402
 
 LANGUAGES = ("ja", "en")  # default language first; it lives at the site root
 
+# `make check`, the writer's check: these modules' tests get the `check` mark. They need no
+# browser and no server but Python's on loopback: the strict build, both languages with the
+# same section ids, links and anchors, the published links, the prose lint, translations.
+CHECK_MODULES = {"test_site_structure", "test_site_links", "test_page_checks", "test_error_codes",
+                 "test_prose_lint", "test_translations"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.module.__name__ in CHECK_MODULES:
+            item.add_marker(pytest.mark.check)
+
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
