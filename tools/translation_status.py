@@ -21,7 +21,7 @@ import git_dates  # noqa: E402
 import translations  # noqa: E402
 
 EXPLAIN = {
-    "stale": "out of date: {source} changed{since} after this translation was made",
+    "stale": "out of date: {source} changed after this translation was made{since}",
     "unrecorded": "no translation record: once it translates {source}, run `make translated PAGE={base}`",
 }
 
@@ -33,7 +33,7 @@ def problems(docs_dir=translations.DOCS):
     for t in translations.translations(docs_dir):
         if t.state == "current":
             continue
-        since = f" (last on {dates[t.source].isoformat()})" if t.source in dates else ""
+        since = f" (its last change: {dates[t.source].isoformat()})" if t.source in dates else ""
         base = translations.page_base(t.page)
         shown = Path(docs_dir, t.page)
         shown = shown.relative_to(ROOT) if shown.resolve().is_relative_to(ROOT) else shown
