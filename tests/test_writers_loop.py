@@ -58,9 +58,12 @@ def build(project, out, offline=False):
 
 
 def make(project, *targets, **env):
+    """`make TARGETS` in the copy, taking the linked environments as they are (never rebuilt there)."""
     env = dict(os.environ, **env)
     env.pop("MAKEFLAGS", None)
-    return subprocess.run(["make", "--no-print-directory", "-C", str(project), *targets],
+    keep = [arg for name in (".venv/.installed", ".venv-pyodide/.installed", "node_modules/.installed",
+                             "build/runtime/manifest.json") for arg in ("-o", name)]
+    return subprocess.run(["make", "--no-print-directory", "-C", str(project), *keep, *targets],
                           env=env, capture_output=True, text=True)
 
 
