@@ -202,6 +202,8 @@ def test_make_check_names_a_section_id_that_differs_between_languages(tmp_path):
 @pytest.mark.parametrize("name, text, rule", [
     ("page.md", "# 題 {#t}\n\nこれはペンである。これはペンです。\n", "no-mix-dearu-desumasu"),
     ("page.md", "# 題 {#t}\n\nプロダクトキーを入力します。\n", "prh"),
+    # A label quoted from the OS keeps its spelling; the same word outside 「」 does not.
+    ("page.md", "# 題 {#t}\n\n「ユーザとグループ」を開き、ユーザを選びます。\n", "prh"),
     ("page.en.md", "# Title {#t}\n\nType your product key.\n", "terminology"),
     ("page.en.md", "# Title {#t}\n\nThis is a very good key.\n", "write-good"),
 ])
@@ -216,8 +218,8 @@ def test_a_finding_is_one_line_naming_file_line_and_rule(tmp_path, name, text, r
 
 def test_placeholders_and_markers_are_not_prose(tmp_path):
     page = tmp_path / "page.md"
-    page.write_text("# 題 {#t}\n\n<!-- key-checker -->\n\n{{ vendor.product }} のライセンスキーを入力します。\n",
-                    encoding="utf-8")
+    page.write_text("# 題 {#t}\n\n<!-- key-checker -->\n\n{{ vendor.product }} のライセンスキーを入力します。"
+                    "キーは <!-- key:length --> 文字です。\n", encoding="utf-8")
     assert prose_lint.findings([page]) == []
 
 

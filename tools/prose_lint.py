@@ -9,12 +9,14 @@ textlint reads plain Markdown, so each page is first turned into the Markdown a 
 sees, line for line (the reported line is the page's own line):
 
 - the front matter's ``description:`` becomes a paragraph; other front-matter lines go;
-- an admonition's title line (``!!! tip "Title"``) becomes its title, and its indented
+- an admonition's title line (``!!! tip "Title"``) becomes a heading, and its indented
   body is dedented (textlint would take it for a code block and skip it);
 - attribute lists (``{#check-connection}``, ``{ .class }``) are blanked;
-- placeholders (``{{ product.name }}``) become a neutral word.
+- placeholders (``{{ product.name }}``, and a comment inside a sentence such as
+  ``<!-- key:length -->``) become one neutral word.
 
-HTML comments (``<!-- key-checker -->``) are HTML to textlint, which skips them.
+A comment alone on its line (``<!-- key-checker -->``, ``<!-- textlint-disable -->``)
+stays: textlint skips it as HTML (and reads the textlint ones).
 
     python tools/prose_lint.py [FILE ...]      # default: every page in docs/
 """
@@ -30,12 +32,14 @@ ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 TEXTLINT = ROOT / "node_modules" / ".bin" / "textlint"
 CONFIGS = {"ja": ROOT / "lint" / "textlint-ja.yml", "en": ROOT / "lint" / "textlint-en.yml"}
-# What a placeholder reads as: a noun, so the sentence around it stays a sentence.
-PLACEHOLDER_WORD = {"ja": "製品", "en": "product"}
+# What a placeholder reads as: one word (a capital letter, which every rule accepts), so
+# the sentence around it stays a sentence.
+PLACEHOLDER_WORD = "X"
 
 ADMONITION = re.compile(r'^(\s*)(?:!!!|\?\?\?\+?)\s+[\w-]+(?:\s+[\w-]+)*(?:\s+"(?P<title>[^"]*)")?\s*$')
 ATTR_LIST = re.compile(r"\s*\{[:#.][^{}]*\}|\s*\{\s+[#.][^{}]*\}")
 PLACEHOLDER = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
+INLINE_COMMENT = re.compile(r"<!--.*?-->")
 FRONT_MATTER_TEXT = re.compile(r"^(description|title):\s*(.*)$")
 
 
@@ -44,7 +48,7 @@ def page_language(path):
     return "en" if Path(path).name.endswith(".en.md") else "ja"
 
 
-def plain_markdown(text, lang):
+def plain_markdown(text):
     """The page as plain Markdown for textlint, with the same number of lines."""
     lines = text.split("\n")
     out = []
@@ -68,10 +72,15 @@ def plain_markdown(text, lang):
         match = ADMONITION.match(line)
         if match:
             admonition_indent = match.group(1)
-            out.append(match.group(1) + (match.group("title") or ""))
+            title = match.group("title")
+            out.append(f"{match.group(1)}#### {title}" if title else "")  # a title, not a sentence
             continue
         line = ATTR_LIST.sub("", line)
-        line = PLACEHOLDER.sub(PLACEHOLDER_WORD[lang], line)
+        line = PLACEHOLDER.sub(PLACEHOLDER_WORD, line)
+        if not INLINE_COMMENT.fullmatch(line.strip()):
+            # A comment inside a sentence is a placeholder the build fills in
+            # ("<!-- key:length --> 文字"); one alone on its line is a marker: HTML to textlint.
+            line = INLINE_COMMENT.sub(PLACEHOLDER_WORD, line)
         out.append(line)
     return "\n".join(out)
 
@@ -105,7 +114,7 @@ def findings(files=None):
                     continue
                 copy = Path(tmp) / lang / path.name
                 copy.parent.mkdir(exist_ok=True)
-                copy.write_text(plain_markdown(path.read_text(encoding="utf-8"), lang), encoding="utf-8")
+                copy.write_text(plain_markdown(path.read_text(encoding="utf-8")), encoding="utf-8")
                 copies[copy.resolve()] = path
         for lang, config in CONFIGS.items():
             batch = [c for c, p in copies.items() if page_language(p) == lang]
