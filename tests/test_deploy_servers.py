@@ -9,9 +9,7 @@ also proves the site works from an origin other than the one it was built for.
 import http.client
 import json
 import os
-import socket
 import subprocess
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -20,7 +18,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 
 from conftest import LANGUAGES, ROOT
-from web_servers import serve
+from web_servers import TcpForwarder, serve
 
 PRODUCTION = "https://help.example.com/"
 SERVERS = ("nginx", "apache", "caddy")
@@ -262,45 +260,6 @@ def test_a_server_stops_when_what_started_it_is_killed(built, kind):
 
 
 # --- behind a TCP forwarder, and the security headers (issue 19, items 9 and 17) -------
-
-class TcpForwarder:
-    """A plain TCP relay on its own loopback port, as `docker -p` or an L4 load balancer
-    is: the server behind it sees its own port, the reader only knows this one."""
-
-    def __init__(self, target_port):
-        self.target_port = target_port
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.listener.settimeout(0.5)
-        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}/"
-        self.running, self.sockets = True, []
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self):
-        while self.running:
-            try:
-                client, _ = self.listener.accept()
-            except OSError:
-                continue
-            upstream = socket.create_connection(("127.0.0.1", self.target_port), timeout=30)
-            self.sockets += [client, upstream]
-            for source, sink in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
-
-    @staticmethod
-    def _pump(source, sink):
-        try:
-            while data := source.recv(65536):
-                sink.sendall(data)
-            sink.shutdown(socket.SHUT_WR)
-        except OSError:
-            pass
-
-    def close(self):
-        self.running = False
-        self.listener.close()
-        for sock in self.sockets:
-            sock.close()
-
 
 def request_without_redirect(url):
     parts = urlsplit(url)
