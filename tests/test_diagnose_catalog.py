@@ -179,3 +179,34 @@ def test_with_no_endpoint_the_page_says_so_and_the_policy_stays(tmp_path, shippe
     finally:
         served.close()
     assert "no_endpoints" in kinds and not [k for k in kinds if k.startswith("endpoint_")], kinds
+
+
+# Words a beginner should not meet on the diagnose page outside its "technical details"
+# disclosures (issue 21): they stay there, for support.
+JARGON = {
+    "ja": ("キャッシュ", "名前解決", "DNS", "リファラー", "WebAssembly", "Web Worker", "DecompressionStream",
+           "CORS", "プロキシ", "コンテンツセキュリティポリシー"),
+    "en": ("cache", "DNS", "referrer", "WebAssembly", "Web Worker", "DecompressionStream", "CORS", "proxy",
+           "Content Security Policy"),
+}
+
+
+def visible_text(page_html):
+    """The page's text outside <details>, <script> and the navigation (Material's menus)."""
+    article = page_html.split("<article", 1)[1].split("</article>", 1)[0]
+    for block in (r"<details.*?</details>", r"<script.*?</script>", r"<[^>]+>"):
+        article = re.sub(block, " ", article, flags=re.S)
+    return html.unescape(article)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_diagnose_page_speaks_plainly_with_details_behind_a_disclosure(site, shipped, lang):
+    folder = site.dir if lang == LANGUAGES[0] else site.dir / lang
+    page_html = (folder / "diagnose" / "index.html").read_text(encoding="utf-8")
+    text = visible_text(page_html)
+    assert not [w for w in JARGON[lang] if w.lower() in text.lower()], text
+    assert "<details" in page_html and "DNS" in page_html.split("<details", 1)[1]  # the detail is there, folded
+    # What the page script shows as each result's sentence: plain too (details go in the disclosure).
+    results = " ".join(shipped[lang]["script"]["results"].values())
+    assert not [w for w in JARGON[lang] if w.lower() in results.lower()], results
+    assert set(shipped[lang]["script"]["details"]) <= set(shipped[lang]["script"]["results"])

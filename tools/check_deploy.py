@@ -831,11 +831,11 @@ def main(argv=None):
     print()
     if report.errors:
         print(f"{report.errors} error(s): the key checker (or the site) is broken for readers there. "
-              f"{report.warnings} warning(s).")
+              f"{report.warnings} warning(s). Exit status 1: broken.")
         return EXIT_BROKEN
     if report.unchecked_parts:
-        print(f"Could not check everything: {report.unchecked_parts} part(s) UNCHECKED (exit status 2). "
-              f"{report.warnings} warning(s).")
+        print(f"Could not check everything: {report.unchecked_parts} part(s) UNCHECKED, no error found. "
+              f"{report.warnings} warning(s). Exit status 2: could not check.")
         return EXIT_UNCHECKED
     if report.warnings:
         print(f"Works. {report.warnings} warning(s): it could be faster, safer or friendlier (see deploy/ and the "
