@@ -334,3 +334,49 @@ def test_host_header_files_send_the_security_headers_on_every_path(host):
             current[name.strip()] = value.strip()
     check_security_headers(f"{host} /*", rules["/*"])
     assert rules["/*"]["Strict-Transport-Security"].startswith("max-age=")  # both hosts serve https only
+
+
+@pytest.fixture(scope="module")
+def built_with_endpoints(tmp_path_factory):
+    """The site built with two loopback activation servers in "Check this computer"."""
+    import sys
+    sys.path.insert(0, str(ROOT / "tools"))
+    from diagnose_endpoints import LoopbackEndpoints
+
+    endpoints = LoopbackEndpoints()
+    folder = tmp_path_factory.mktemp("diagnose-deploy")
+    catalog = endpoints.write_catalog(folder / "diagnostics.yml", ids=["healthy", "rate-limited"])
+    env = dict(os.environ, SITE_URL=PRODUCTION, NO_MKDOCS_2_WARNING="1", DIAGNOSTICS_CATALOG=str(catalog))
+    result = subprocess.run([str(ROOT / ".venv" / "bin" / "mkdocs"), "build", "--strict", "--site-dir",
+                             str(folder / "site")], cwd=ROOT, env=env, capture_output=True, text=True)
+    if result.returncode:
+        endpoints.close()
+        pytest.fail(f"mkdocs build --strict failed:\n{result.stdout}{result.stderr}", pytrace=False)
+    yield folder / "site", endpoints
+    endpoints.close()
+
+
+@pytest.mark.parametrize("kind", SERVERS)
+def test_the_diagnosis_reaches_its_endpoints_behind_the_deploy_config(kind, built_with_endpoints, browser):
+    """The header policy of deploy/ must not narrow the diagnose page's connect-src."""
+    directory, endpoints = built_with_endpoints
+    with serve(kind, directory, "deploy") as base_url:
+        visit = Visit(browser, base_url)
+        try:
+            visit.page.goto(f"{base_url}en/diagnose/")
+            while visit.page.evaluate("document.querySelector('.diagnose').dataset.state") != "ready":
+                visit.page.wait_for_timeout(50)
+            visit.page.click(".diagnose__start")
+            deadline = time.monotonic() + 30
+            while visit.page.evaluate("document.querySelector('.diagnose').dataset.state") != "done":
+                assert time.monotonic() < deadline, f"{kind}: the diagnosis did not finish"
+                visit.page.wait_for_timeout(50)
+            kinds = visit.page.evaluate("""Object.fromEntries([...document.querySelectorAll(
+                '.diagnose__item[data-endpoint]')].map(li => [li.dataset.endpoint, li.dataset.result]))""")
+            assert kinds == {"healthy": "endpoint_reachable", "rate-limited": "endpoint_server_error"}, kind
+            # Chromium notes the 429 in the console: what that endpoint is there to answer.
+            problems = [p for p in visit.problems if endpoints.urls["rate-limited"] not in p]
+            assert not problems and not visit.csp_violations(), (kind, problems, visit.csp_violations())
+            assert set(visit.elsewhere) == {endpoints.urls["healthy"], endpoints.urls["rate-limited"]}
+        finally:
+            visit.close()
