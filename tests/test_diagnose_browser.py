@@ -370,3 +370,26 @@ def test_a_browser_without_what_the_key_checker_needs_is_told_so(diagnose_site, 
     assert "WebAssembly" in result["details"] and "DecompressionStream" in result["details"]
     assert "module Web Workers" not in result["details"]  # Chromium has those
     assert result["links"] == [page_url(diagnose_site, "en", "entering-keys/#key-format")]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_shipped_example_blames_nothing_on_the_readers_computer(site, browser, lang):
+    """The example catalog's placeholder server is shown as an example and never tried (issue 19.11, 21.6)."""
+    import yaml
+
+    texts = yaml.safe_load((ROOT / "catalog" / "diagnostics.yml").read_text(encoding="utf-8"))[lang]
+    context = browser.new_context()
+    requested = []
+    context.on("request", lambda r: requested.append(r.url))
+    page = context.new_page()
+    try:
+        page.goto(site.page_url(lang, PAGE))
+        listed = page.text_content(".diagnose__endpoints")
+        results = run_diagnosis(page)
+    finally:
+        context.close()
+    (endpoint,) = by_check(results, "endpoint")
+    assert endpoint["kind"] == "endpoint_demo" and endpoint["status"] == "info" and not endpoint["links"], endpoint
+    assert texts["demo_label"] in listed
+    assert [r["check"] for r in results if r["status"] == "problem"] == []  # nothing to fix on this computer
+    assert not [u for u in requested if "example.com" in u], requested
