@@ -4,6 +4,7 @@ catch-all servers, all real and on loopback; each server stops when its test end
 import functools
 import http.server
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -14,6 +15,9 @@ import pytest
 
 from conftest import ROOT, chromium_path
 from web_servers import TcpForwarder, serve
+
+sys.path.insert(0, str(ROOT / "tools"))
+import check_deploy as check_deploy_module  # noqa: E402
 
 CHECK = [sys.executable, str(ROOT / "tools" / "check_deploy.py")]
 
@@ -105,6 +109,50 @@ def test_a_url_without_a_scheme_is_a_usage_error_not_a_crash():
     assert status == 2, output
     assert "Traceback" not in output
     assert "not an http:// or https:// address (did you mean https://help.example.com?)" in output, output
+
+
+@pytest.mark.parametrize("url, said", [
+    ("ftp://help.example.com/", "is not an http:// or https:// address"),
+    ("javascript:alert(1)", "is not an http:// or https:// address"),
+    ("file:///etc/", "is not an http:// or https:// address"),
+    ("https://", "has no host name"),
+    ("http://127.0.0.1:99999/", "has no valid port"),
+])
+def test_other_unusable_urls_are_usage_errors(url, said):
+    assert check_deploy_module.site_url("https://help.example.com") == "https://help.example.com/"
+    with pytest.raises(ValueError, match=re.escape(said)):
+        check_deploy_module.site_url(url)
+
+
+# Mozilla HTTP Observatory 1.4.8 (npm @mdn/mdn-http-observatory), run once by hand over
+# https on loopback with these headers, graded main's deploy/nginx C (55) and this one A+
+# (120; its merge of header and <meta> policies reads the meta-only directives as 'none',
+# hence +10 where this estimate gives 0). The estimate must give the same grades.
+META_POLICY = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval' 'sha256-abc='; worker-src 'self'; "
+               "connect-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; "
+               "object-src 'none'; base-uri 'self'; form-action 'self'")
+DEPLOY_HEADERS = {
+    "X-Content-Type-Options": "nosniff", "Referrer-Policy": "strict-origin-when-cross-origin",
+    "Content-Security-Policy": "frame-ancestors 'none'; base-uri 'self'; object-src 'none'; form-action 'self'",
+    "Strict-Transport-Security": "max-age=63072000",
+}
+
+
+@pytest.mark.parametrize("headers, meta, https, grade", [
+    ({}, META_POLICY, True, "C"),              # main's deploy/ config: the page's <meta> policy only
+    (DEPLOY_HEADERS, META_POLICY, True, "A+"),
+    ({k: v for k, v in DEPLOY_HEADERS.items() if k != "Strict-Transport-Security"}, META_POLICY, True, "B+"),
+    # A header policy alone that lets any inline script run (-20: 80, no bonus below 90) ...
+    ({**DEPLOY_HEADERS, "Content-Security-Policy": "script-src 'self' 'unsafe-inline'; frame-ancestors 'none'"},
+     None, True, "B+"),
+    # ... is narrowed by the page's own hashes: a source counts only if both policies allow it.
+    ({**DEPLOY_HEADERS, "Content-Security-Policy": "script-src 'self' 'unsafe-inline'; frame-ancestors 'none'"},
+     META_POLICY, True, "A+"),
+    ({}, META_POLICY, False, "B"),             # http: HSTS not counted
+])
+def test_the_observatory_estimate_follows_its_rules(headers, meta, https, grade):
+    score, got, modifiers = check_deploy_module.observatory_score(headers, meta, https)
+    assert got == grade, (score, modifiers)
 
 
 class _SiteHandler(http.server.SimpleHTTPRequestHandler):
