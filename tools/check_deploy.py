@@ -2,7 +2,10 @@
 
 Reads the site at any base URL (as a reader's browser would) and says, in plain words,
 for each kind of file: the Content-Type, the compression and the caching it gets; then
-the not-found page in each language, the Content-Security-Policy, and whether the key
+the not-found page in each language (and a catch-all host that has none), the /go/ links
+(as published, without the final slash, in lower case), the Content-Security-Policy, the
+security headers per kind of file with the grade Mozilla's HTTP Observatory would give,
+a placeholder activation server left in "Check this computer", and whether the key
 checker reaches "ready" and answers in Chromium.
 
 Exit status (also in the README):
@@ -668,82 +671,84 @@ def check_in_chromium(report, base, checker_urls):
     report.section("The key checker in Chromium")
     sys.path.insert(0, str(ROOT / "tests"))
     from conftest import CHROMIUM_ARGS
-    from playwright.sync_api import sync_playwright
-
     from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import sync_playwright
 
     chromium = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
     if not chromium:
         report.error("Chromium not found: install Debian's chromium (make system-packages) to check the checker")
         return
-    origin = urlsplit(base).netloc
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         try:
             for url in checker_urls:
                 context = browser.new_context()
-                page = context.new_page()
-                problems, hosts, finished = [], set(), []
-                page.on("console", lambda m: m.type == "error" and problems.append(f"console: {m.text}"))
-                page.on("pageerror", lambda e: problems.append(f"script error: {e}"))
-                page.on("request", lambda r: urlsplit(r.url).scheme in ("http", "https")
-                        and urlsplit(r.url).netloc != origin and hosts.add(urlsplit(r.url).netloc))
-                page.on("requestfinished", lambda r: finished.append(r))
-                started = time.monotonic()
-                limit = min(READY_TIMEOUT, BUDGET.remaining())
                 try:
-                    page.goto(url, timeout=limit * 1000)
-                except PlaywrightError as error:
-                    report.unchecked(f"{urlsplit(url).path}: the page did not load in Chromium within {limit:g} s "
-                                     f"({str(error).splitlines()[0][:200]})")
+                    check_checker_page(report, context, url, urlsplit(base).netloc)
+                except PlaywrightError as error:  # a page that hangs, a crashed tab: never a traceback
+                    report.unchecked(f"{urlsplit(url).path}: Chromium stopped: {str(error).splitlines()[0][:200]}")
+                finally:
                     context.close()
-                    continue
-                state = None
-                while time.monotonic() - started < limit:
-                    state = page.evaluate("document.querySelector('.key-checker')?.dataset.state ?? null")
-                    if state in ("ready", "error", None):
-                        break
-                    page.wait_for_timeout(50)
-                ready_s = time.monotonic() - started
-                answered = False
-                if state == "ready" and BUDGET.remaining() > 5:
-                    page.fill(".key-checker__input", DEMO_KEY)
-                    page.press(".key-checker__input", "Enter")
-                    for _ in range(200):
-                        answered = page.evaluate(
-                            "document.querySelector('.key-checker__result')?.dataset.valid !== undefined")
-                        if answered:
-                            break
-                        page.wait_for_timeout(25)
-                sent = 0
-                for request in finished:
-                    try:
-                        sent += request.sizes()["responseBodySize"]
-                    except Exception:  # a request Chromium dropped from its records
-                        pass
-                name = urlsplit(url).path
-                if state == "ready" and answered:
-                    report.ok(f"{name}: ready in {ready_s:.1f} s and answers ({sent / 1e6:.1f} MB transferred, "
-                              f"{len(finished)} requests)")
-                elif state == "ready":
-                    report.error(f"{name}: ready in {ready_s:.1f} s, but gave no answer to the demo key")
-                elif state is None:
-                    report.error(f"{name}: no key checker on the page")
-                elif state == "error":
-                    report.error(f"{name}: the checker is {state!r} after {ready_s:.0f} s: readers see its error "
-                                 "box. The lines above say why; so may these:")
-                elif time.monotonic() - started < READY_TIMEOUT:
-                    report.unchecked(f"{name}: still {state!r} when the total time limit was reached")
-                else:
-                    report.error(f"{name}: still {state!r} after {ready_s:.0f} s: readers wait and get no answer. "
-                                 "The lines above say why; so may these:")
-                for problem in dict.fromkeys(problems):
-                    report.warn(f"{name}: {problem[:300]}") if state == "ready" else report.info(problem[:300])
-                for host in sorted(hosts):
-                    report.warn(f"{name}: a request to another host, {host}: the site should make none")
-                context.close()
         finally:
             browser.close()
+
+
+def check_checker_page(report, context, url, origin):
+    """One checker page in a fresh context: ready, answers the demo key, no request elsewhere."""
+    page = context.new_page()
+    name = urlsplit(url).path
+    problems, hosts, finished = [], set(), []
+    page.on("console", lambda m: m.type == "error" and problems.append(f"console: {m.text}"))
+    page.on("pageerror", lambda e: problems.append(f"script error: {e}"))
+    page.on("request", lambda r: urlsplit(r.url).scheme in ("http", "https")
+            and urlsplit(r.url).netloc != origin and hosts.add(urlsplit(r.url).netloc))
+    page.on("requestfinished", lambda r: finished.append(r))
+    started = time.monotonic()
+    limit = min(READY_TIMEOUT, BUDGET.remaining())
+    page.goto(url, timeout=limit * 1000)
+    state = None
+    while time.monotonic() - started < limit:
+        state = page.evaluate("document.querySelector('.key-checker')?.dataset.state ?? null")
+        if state in ("ready", "error", None):
+            break
+        page.wait_for_timeout(50)
+    ready_s = time.monotonic() - started
+    answered = None  # not asked
+    if state == "ready" and BUDGET.remaining() > 5:
+        page.fill(".key-checker__input", DEMO_KEY)
+        page.press(".key-checker__input", "Enter")
+        for _ in range(200):
+            answered = page.evaluate("document.querySelector('.key-checker__result')?.dataset.valid !== undefined")
+            if answered:
+                break
+            page.wait_for_timeout(25)
+    sent = 0
+    for request in finished:
+        try:
+            sent += request.sizes()["responseBodySize"]
+        except Exception:  # a request Chromium dropped from its records
+            pass
+    if state == "ready" and answered:
+        report.ok(f"{name}: ready in {ready_s:.1f} s and answers ({sent / 1e6:.1f} MB transferred, "
+                  f"{len(finished)} requests)")
+    elif state == "ready" and answered is None:
+        report.unchecked(f"{name}: ready in {ready_s:.1f} s; no time left to try the demo key (total time limit)")
+    elif state == "ready":
+        report.error(f"{name}: ready in {ready_s:.1f} s, but gave no answer to the demo key")
+    elif state is None:
+        report.error(f"{name}: no key checker on the page")
+    elif state == "error":
+        report.error(f"{name}: the checker is {state!r} after {ready_s:.0f} s: readers see its error "
+                     "box. The lines above say why; so may these:")
+    elif limit < READY_TIMEOUT:
+        report.unchecked(f"{name}: still {state!r} when the total time limit was reached")
+    else:
+        report.error(f"{name}: still {state!r} after {ready_s:.0f} s: readers wait and get no answer. "
+                     "The lines above say why; so may these:")
+    for problem in dict.fromkeys(problems):
+        report.warn(f"{name}: {problem[:300]}") if state == "ready" else report.info(problem[:300])
+    for host in sorted(hosts):
+        report.warn(f"{name}: a request to another host, {host}: the site should make none")
 
 
 def site_url(text):
