@@ -18,10 +18,10 @@ whole check a total one (--time-limit); both are printed at the start, and each 
 """
 
 import argparse
+import http.client
 import json
 import os
 import re
-import http.client
 import shutil
 import socket
 import sys
