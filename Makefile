@@ -130,7 +130,7 @@ bench: setup runtime system-packages ## Measure: build time, checker speed, widg
 .PHONY: check-deploy
 check-deploy: setup system-packages ## Check a published site: make check-deploy URL=https://help.example.com/
 	@test -n "$(URL)" || { echo "usage: make check-deploy URL=https://help.example.com/" >&2; exit 2; }
-	CHROMIUM="$$(command -v chromium || command -v chromium-browser)" $(PY) tools/check_deploy.py "$(URL)"
+	CHROMIUM="$$(command -v chromium || command -v chromium-browser)" $(PY) tools/check_deploy.py "$(URL)" $(ARGS)
 
 # Lighthouse lives in audit/ with its own lock file, so `make test` does not install it.
 audit/node_modules/.installed: audit/package.json audit/package-lock.json
