@@ -192,6 +192,16 @@ def test_go_pages_redirect_without_script_to_the_section(site, links, catalog, l
         assert "script" not in page.tags and "style" not in page.tags, code
 
 
+# Issue 19, defect 8: dialogs and readers type codes in lower case, some CDNs lower-case paths.
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_lower_case_go_links_are_the_same_pages(site, catalog, lang):
+    for code in [*catalog.codes, *catalog.retired]:
+        upper, lower = (site.dir / site.page_url(lang, f"go/{spelling}/index.html")[len(site.url):]
+                        for spelling in (code, code.lower()))
+        assert lower.exists(), f"{lang}: no /go/ page for {code.lower()}"
+        assert lower.read_bytes() == upper.read_bytes(), code
+
+
 def test_go_pages_stay_out_of_sitemap_and_search(site):
     sitemap = (site.dir / "sitemap.xml").read_text(encoding="utf-8")
     assert "/go/" not in sitemap and "links.json" not in sitemap
