@@ -64,11 +64,12 @@ def prefix(lang):
     return "" if lang == LANGUAGES[0] else f"{lang}/"
 
 
-def styled(page):
-    """Material's stylesheet was loaded, from the copy, and applies (the header is sticky)."""
-    return page.evaluate("""() => [...document.styleSheets].some(s => s.href && s.href.includes('/help/assets/stylesheets/main.')
-                                                               && s.cssRules.length > 100)
-                               && getComputedStyle(document.querySelector('.md-header')).position === 'sticky'""")
+def styled(page, root=f"/{SUB}/"):
+    """Material's stylesheet was loaded, from the copy (at `root`), and applies (the header is sticky)."""
+    return page.evaluate("""root => [...document.styleSheets].some(s => s.href
+                                    && new URL(s.href).pathname.startsWith(root + 'assets/stylesheets/main.')
+                                    && s.cssRules.length > 100)
+                               && getComputedStyle(document.querySelector('.md-header')).position === 'sticky'""", root)
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -115,3 +116,10 @@ def test_the_root_404_page_in_the_copy_speaks_the_language_of_the_address(root_4
     assert page.evaluate("document.documentElement.lang") == lang
     shown = page.evaluate("[...document.querySelectorAll('[data-not-found-language]')].filter(b => !b.hidden).map(b => b.lang)")
     assert shown == [lang]
+
+
+@pytest.mark.parametrize("missing", ["old/assets/logo.png", "docs/en/old-page/", "a/b/c/d/e/"])
+def test_a_404_at_the_root_deployment_stays_styled_whatever_the_address_holds(site, page, missing):
+    response = page.goto(site.url + missing)
+    assert response.status == 404
+    assert styled(page, "/")

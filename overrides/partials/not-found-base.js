@@ -4,15 +4,20 @@
 // its own folder (its language root), and <base> says where that is: as built, the
 // address the site was built for; here, the site's root is found
 // - where the missing address, or else the page the reader came from, meets one of the
-//   site's top-level names (data-site-names: "/help/en/old/" -> "/help/");
-// - else by asking for the site's root file (data-site-probe, links.json) in the
-//   address's first folders, the shortest first: a request that waits (it must be known
-//   before the stylesheets below are requested), made only for such addresses.
+//   site's top-level names (data-site-names: "/help/en/old/" -> "/help/"), if that is
+//   the address as built or holds the site's root file (data-site-probe, links.json);
+// - else the first of the address's first folders, the shortest first, that holds it.
+// Asking is a request that waits (the root must be known before the stylesheets below
+// are requested); none is made for an address under the site as built with a name of it.
 (function () {
   var base = document.querySelector("base[data-site-names]");
   if (!base) return;
+  var languageRoot = base.getAttribute("data-language-root");
+  var built = base.getAttribute("href").slice(0, base.getAttribute("href").length - languageRoot.length);
   var names = base.getAttribute("data-site-names").split("/");
-  function rootOf(path) {
+  var PROBED_DEPTH = 3; // folders tried: "/", "/a/", "/a/b/", "/a/b/c/"
+  // The folder before the first of the site's top-level names in a path, if any.
+  function named(path) {
     var parts = path.split("/");
     for (var i = 1; i < parts.length; i += 1) {
       var part;
@@ -21,29 +26,37 @@
     }
     return null;
   }
-  var from = null;
-  try {
-    var referrer = new URL(document.referrer);
-    if (referrer.origin === location.origin) from = referrer.pathname;
-  } catch (error) { /* no referrer */ }
-  function probe(path) {
-    var folders = path.split("/").slice(0, -1);
-    for (var i = 1; i <= Math.min(folders.length, PROBED_DEPTH + 1); i += 1) {
-      var candidate = folders.slice(0, i).join("/") + "/";
-      try {
-        var request = new XMLHttpRequest();
-        request.open("HEAD", candidate + base.getAttribute("data-site-probe"), false);
-        request.send();
-        if (request.status === 200 && /json/.test(request.getResponseHeader("Content-Type") || "")) return candidate;
-      } catch (error) {
-        return null;
-      }
+  // Whether the site's root file is in a folder (a request that waits).
+  function holdsSite(folder) {
+    try {
+      var request = new XMLHttpRequest();
+      request.open("HEAD", folder + base.getAttribute("data-site-probe"), false);
+      request.send();
+      return request.status === 200 && /json/.test(request.getResponseHeader("Content-Type") || "");
+    } catch (error) {
+      return false;
+    }
+  }
+  function findRoot() {
+    var from = null;
+    try {
+      var referrer = new URL(document.referrer);
+      if (referrer.origin === location.origin) from = referrer.pathname;
+    } catch (error) { /* no referrer */ }
+    var guesses = [named(location.pathname), from && named(from)];
+    for (var i = 0; i < guesses.length; i += 1) {
+      // The address as built, with a name of the site after it: no need to ask.
+      if (guesses[i] && (guesses[i] === built || holdsSite(guesses[i]))) return guesses[i];
+    }
+    var folders = location.pathname.split("/").slice(0, -1);
+    for (var depth = 1; depth <= Math.min(folders.length, PROBED_DEPTH + 1); depth += 1) {
+      var folder = folders.slice(0, depth).join("/") + "/";
+      if (holdsSite(folder)) return folder;
     }
     return null;
   }
-  var PROBED_DEPTH = 3; // "/", "/a/", "/a/b/", "/a/b/c/"
-  var root = rootOf(location.pathname) || (from && rootOf(from)) || probe(location.pathname);
-  if (root) base.href = root + base.getAttribute("data-language-root");
+  var root = findRoot();
+  if (root) base.href = root + languageRoot;
   document.addEventListener("readystatechange", function () {
     var settings = document.getElementById("__config");
     if (document.readyState !== "interactive" || !settings) return;
