@@ -6,7 +6,8 @@ Without KEY, or with ``-``, the key is read from standard input, so it stays out
 of the shell history. Standard input is read up to MAX_INPUT_BYTES (more is "too
 long"), as UTF-8, or as UTF-16 when it starts with a byte order mark.
 Exit status: 0 valid, 1 not valid (too long included), 2 usage error or input that
-is not text, 3 internal error. Every text, argparse's own included, is in
+is not text, 3 internal error. With ``--json``, input too long is a diagnosis like any
+other (a ``too-long-input`` finding) on standard output. Every text, argparse's own included, is in
 ``checker/data/messages.json``, in the language of ``--lang`` or ``LANG``.
 """
 
@@ -34,6 +35,14 @@ class InputError(Exception):
     def __init__(self, message, status):
         super().__init__(message)
         self.status = status
+
+
+class TooLong(InputError):
+    """Standard input went on beyond MAX_INPUT_BYTES; ``data`` is what was read of it."""
+
+    def __init__(self, message, data):
+        super().__init__(message, EXIT_INVALID)
+        self.data = data
 
 
 def _default_language():
@@ -87,12 +96,27 @@ def _read_stdin(prompt, lang):
     else:
         data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
     if len(data) > MAX_INPUT_BYTES:
-        raise InputError(_CLI["too_long"][lang].format(limit=MAX_INPUT_BYTES), EXIT_INVALID)
+        raise TooLong(_CLI["too_long"][lang].format(limit=MAX_INPUT_BYTES), data)
     text = decode(data, lang)
     # The line ending that closes the input is the terminal's or echo's, not part of the key.
     if text.endswith("\r\n"):
         return text[:-2]
     return text[:-1] if text.endswith("\n") else text
+
+
+def _too_long_diagnosis(data, lang, expect):
+    """``diagnose()``'s "too long" answer for standard input cut off unread: its count is
+    only the characters read (what a cut UTF-8 or UTF-16 text decodes to), so the message
+    says "at least" (``message_at_least`` in messages.json)."""
+    utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    text = codecs.getincrementaldecoder("utf-16" if utf16 else "utf-8-sig")("replace").decode(data)
+    key_format = default_format()
+    count = max(len(text), key_format.max_input_length + 1)
+    result = diagnose(text, lang=lang, expect=expect, length=count)
+    finding = result["findings"][0]  # too-long-input, the only finding then
+    finding["message"] = message_catalog()["findings"][finding["code"]]["message_at_least"][lang].format(
+        count=count, length=key_format.length)
+    return result
 
 
 def _human_report(result, lang):
@@ -136,11 +160,18 @@ def _check(argv, lang):
             parser.error(_CLI["unknown_expect"][lang].format(known=", ".join(known)))  # exits with status 2
 
     if args.key == "-":
-        key = _read_stdin(_CLI["prompt"][lang], lang)
+        try:
+            key = _read_stdin(_CLI["prompt"][lang], lang)
+        except TooLong as error:
+            if not args.json:
+                raise
+            key = None  # a script reading --json gets a diagnosis for this too
+            result = _too_long_diagnosis(error.data, lang, args.expect)
     else:
         # The shell hands over bytes; ones that are not UTF-8 arrive as lone surrogates.
         key = decode(os.fsencode(args.key), lang)
-    result = diagnose(key, lang=lang, expect=args.expect)
+    if key is not None:
+        result = diagnose(key, lang=lang, expect=args.expect)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
     else:

@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -110,6 +111,29 @@ def test_the_longest_checkable_input_is_still_checked():
     result = run("-", "--json", stdin=b" " * (MAX_INPUT_BYTES - 1) + b"\n")
     assert result.returncode == 1 and json.loads(out(result))["findings"][0]["code"] == "too-long-input"
     assert run("-", stdin=b" " * (MAX_INPUT_BYTES + 1)).stderr.decode().count("too long") == 1
+
+
+# Issue 19, defect 6: --json answers input too long with a diagnosis, like any other problem.
+@pytest.mark.parametrize("lang, words", [("ja", "文字以上"), ("en", "at least")])
+@pytest.mark.parametrize("source", ["ascii", "zero", "utf-16", "not-utf-8"])
+def test_json_gives_a_diagnosis_for_input_too_long(lang, words, source):
+    from checker import default_format
+    from checker.__main__ import MAX_INPUT_BYTES
+
+    data = {"ascii": VALID.encode() * 100, "zero": bytes(MAX_INPUT_BYTES * 3),
+            "utf-16": VALID.encode("utf-16") * 50, "not-utf-8": b"\xff" * (MAX_INPUT_BYTES + 1)}[source]
+    result = run("-", "--json", "--lang", lang, stdin=data)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr == b""
+    diagnosis = json.loads(out(result))
+    assert set(diagnosis) == {"valid", "normalized", "product", "version", "findings"}
+    assert diagnosis["valid"] is False and diagnosis["normalized"] is None
+    [finding] = diagnosis["findings"]
+    assert finding["code"] == "too-long-input" and finding["severity"] == "error"
+    assert finding["help"] == "entering-keys/#copy-and-paste"
+    assert words in finding["message"], finding["message"]
+    count = int(re.findall(r"\d+", finding["message"])[0])  # the first number: the characters read
+    assert default_format().max_input_length < count <= len(data), finding["message"]
 
 
 # Issue 11, defect 5: an internal error has its own exit status, documented.

@@ -165,7 +165,9 @@ def test_lookup_box_targets_come_from_the_catalog(site, catalog, links, lang, pa
     targets = json.loads(forms[0].replace("&#34;", '"'))
     assert set(targets) == set(catalog.codes) | set(catalog.retired)
     for code, target in targets.items():
-        assert urljoin(site.url, target) == links["codes"][catalog.resolve(code).code][lang]
+        # Relative to the page (a 404 page sits in its language root, its <base> points there).
+        assert not target.startswith(("/", "http")), target
+        assert urljoin(site.page_url(lang, page_path), target) == links["codes"][catalog.resolve(code).code][lang]
 
 
 # --- /go/ pages ----------------------------------------------------------------------
@@ -188,6 +190,16 @@ def test_go_pages_redirect_without_script_to_the_section(site, links, catalog, l
         policy = page.http_equiv["content-security-policy"]
         assert "default-src 'none'" in policy and "script-src" not in policy, policy
         assert "script" not in page.tags and "style" not in page.tags, code
+
+
+# Issue 19, defect 8: dialogs and readers type codes in lower case, some CDNs lower-case paths.
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_lower_case_go_links_are_the_same_pages(site, catalog, lang):
+    for code in [*catalog.codes, *catalog.retired]:
+        upper, lower = (site.dir / site.page_url(lang, f"go/{spelling}/index.html")[len(site.url):]
+                        for spelling in (code, code.lower()))
+        assert lower.exists(), f"{lang}: no /go/ page for {code.lower()}"
+        assert lower.read_bytes() == upper.read_bytes(), code
 
 
 def test_go_pages_stay_out_of_sitemap_and_search(site):
@@ -253,7 +265,8 @@ def test_everything_published_is_in_the_list(site, links):
     published = set()
     for lang in LANGUAGES:
         root = site.page_url(lang)
-        published |= {f"go/{p.parent.name}/" for p in (site.dir / root[len(site.url):] / "go").glob("*/index.html")}
+        # The lower-case aliases of /go/CODE/ come with the code: the list names the code.
+        published |= {f"go/{p.parent.name.upper()}/" for p in (site.dir / root[len(site.url):] / "go").glob("*/index.html")}
         published |= {urls[lang][len(root):] for urls in links["codes"].values()}
     missing = sorted(published - listed)
     assert not missing, f"add these lines to catalog/published-links.txt: {missing}"
@@ -350,7 +363,11 @@ def test_retired_codes_keep_their_go_page(tmp_path):
     loaded = error_codes.load_catalog(path, LANGUAGES)
     pages = error_codes.go_pages(loaded, "https://help.example.com/", LANGUAGES, "ja", error_codes._environment())
     assert set(pages) == {"go/NET-001/index.html", "go/OLD-001/index.html",
-                          "en/go/NET-001/index.html", "en/go/OLD-001/index.html"}
+                          "en/go/NET-001/index.html", "en/go/OLD-001/index.html",
+                          # the lower-case aliases (issue 19, defect 8): the same pages
+                          "go/net-001/index.html", "go/old-001/index.html",
+                          "en/go/net-001/index.html", "en/go/old-001/index.html"}
+    assert pages["en/go/old-001/index.html"] == pages["en/go/OLD-001/index.html"]
     # Relative: a copy of the site on another host keeps its readers there.
     assert 'url=../../troubleshooting/#check-connection"' in pages["en/go/OLD-001/index.html"]
     assert 'rel="canonical" href="https://help.example.com/en/troubleshooting/#check-connection"' in pages["en/go/OLD-001/index.html"]

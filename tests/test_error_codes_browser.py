@@ -6,6 +6,7 @@ import sys
 import pytest
 
 from conftest import LANGUAGES, ROOT
+from web_servers import serve
 
 sys.path.insert(0, str(ROOT / "overrides" / "hooks"))
 import error_codes  # noqa: E402
@@ -43,6 +44,47 @@ def test_go_links_land_on_the_section_without_javascript(site, links, no_script_
         page.wait_for_url(target, timeout=5000)  # the meta refresh has fired
         page.wait_for_load_state("load")
         landed_on(page, target, lang)
+
+
+# Issue 19, defect 8: /go/ links in lower case work on any static host (their own pages,
+# here behind Debian's stock nginx), other spellings through the 404 page (behind our
+# deploy/ configuration, which serves it).
+@pytest.fixture(scope="module")
+def stock_nginx(site):
+    with serve("nginx", site.dir) as base_url:
+        yield base_url
+
+
+@pytest.fixture(scope="module")
+def deploy_nginx(site):
+    with serve("nginx", site.dir, "deploy") as base_url:
+        yield base_url
+
+
+def served(site, base_url, url):
+    return base_url + url[len(site.url):]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_lower_case_go_links_land_on_the_section_without_javascript(site, links, no_script_page, stock_nginx, lang):
+    page = no_script_page
+    for code in [*CATALOG.codes, *CATALOG.retired]:
+        target = served(site, stock_nginx, links["codes"][CATALOG.resolve(code).code][lang])
+        page.goto(served(site, stock_nginx, site.page_url(lang, f"go/{code.lower()}/")))
+        page.wait_for_url(target, timeout=5000)  # the meta refresh has fired
+        page.wait_for_load_state("load")
+        landed_on(page, target, lang)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("spelling", ["Net-001", "nET-001/", "net001", "NET001/"])
+def test_other_spellings_of_a_go_link_reach_the_section_through_the_404_page(site, links, page, deploy_nginx,
+                                                                           lang, spelling):
+    target = served(site, deploy_nginx, links["codes"]["NET-001"][lang])
+    page.goto(served(site, deploy_nginx, site.page_url(lang, f"go/{spelling}")))
+    page.wait_for_url(target, timeout=10000)
+    page.wait_for_load_state("load")
+    landed_on(page, target, lang)
 
 
 def look_up(page, text):

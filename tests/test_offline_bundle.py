@@ -3,6 +3,7 @@
 import html
 import json
 import re
+import shutil
 from urllib.parse import unquote, urlsplit
 
 import pytest
@@ -89,6 +90,22 @@ def test_search_answers_in_the_page_language_only(bundle, file_page, lang):
     assert links, f"{lang}: no result for {own!r} from file://"
     in_english = {link: urlsplit(link).path.startswith(f"{bundle.as_posix()}/en/") for link in links}
     assert all(english == (lang == "en") for english in in_english.values()), links
+    assert search(file_page, other, timeout=3) == []
+    assert not file_page.problems, file_page.problems
+
+
+# Issue 19, defect 10: Material's search worker finds its language files by cutting its
+# script's URL at the first "/worker", which a folder of the reader's can hold too.
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_search_works_from_under_a_folder_named_worker(bundle, file_page, tmp_path, lang):
+    folder = tmp_path / "home" / "worker" / "アプリ" / "help"
+    shutil.copytree(bundle, folder)
+    file_page.goto(bundle_page(folder, lang, "index").as_uri())
+    own, other = SEARCHES[lang]
+    links = search(file_page, own)
+    assert links, f"{lang}: no result for {own!r} from {folder}"
+    english = f"{folder.as_posix()}/en/"
+    assert all(unquote(urlsplit(link).path).startswith(english) == (lang == "en") for link in links), links
     assert search(file_page, other, timeout=3) == []
     assert not file_page.problems, file_page.problems
 

@@ -35,6 +35,7 @@ def compressed(path):
 
 class StaticSiteHandler(http.server.SimpleHTTPRequestHandler):
     compress = True
+    not_found_pages = NOT_FOUND_PAGES  # {URL prefix: file}, longest prefix first
 
     def log_message(self, *args):
         pass
@@ -62,7 +63,7 @@ class StaticSiteHandler(http.server.SimpleHTTPRequestHandler):
         return io.BytesIO(body)
 
     def send_error(self, code, message=None, explain=None):
-        page = next((Path(self.directory) / p for prefix, p in NOT_FOUND_PAGES.items()
+        page = next((Path(self.directory) / p for prefix, p in self.not_found_pages.items()
                      if self.path.startswith(prefix)), None)
         if code != 404 or page is None or not page.exists():
             return super().send_error(code, message, explain)

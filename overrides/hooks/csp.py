@@ -7,6 +7,9 @@ holds (Material inlines a few, one of them differs by page depth; pages with the
 checker inline its starter, overrides/partials/key-checker-start.js). Data blocks such as
 ``<script type="application/json">`` never run, so they need no hash.
 
+Pages with the key checker get ``form-action 'none'``: nothing there may submit a form
+(the key must never reach a URL, even with JavaScript off).
+
 ``'wasm-unsafe-eval'`` lets the key checker compile Pyodide's WebAssembly; nothing
 else is evaluated. Styles keep ``'unsafe-inline'``: Material writes style attributes.
 """
@@ -35,7 +38,7 @@ POLICY = (
     "font-src 'self'; "
     "object-src 'none'; "
     "base-uri 'self'; "
-    "form-action 'self'"
+    "form-action {form_action}"
 )
 
 
@@ -65,5 +68,7 @@ def on_post_page(output, page, config):
         raise PluginError(f"csp: inline event handler in {page.file.src_uri}: {handler.group(0)!r}")
     # The activation endpoints "Check this computer" tries (overrides/hooks/diagnose.py), on that page only.
     connect = "".join(f" {source}" for source in (page.meta or {}).get("connect_src", []))
-    policy = POLICY.format(hashes=" ".join(inline_script_hashes(output)), connect=connect)
+    # The key checker's pages submit no form at all (the key must never reach a URL).
+    form_action = "'none'" if (page.meta or {}).get("key_checker") else "'self'"
+    policy = POLICY.format(hashes=" ".join(inline_script_hashes(output)), connect=connect, form_action=form_action)
     return output.replace(PLACEHOLDER, policy, 1)

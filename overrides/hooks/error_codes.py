@@ -6,7 +6,9 @@
   id = the lower-case code), ``<!-- error-lookup -->`` becomes the lookup box; the
   not-found pages get the lookup box appended (or where they put the marker);
 - after the last language is built: ``/go/CODE/`` and ``/en/go/CODE/`` (static pages
-  that redirect to the code's section, working without JavaScript) and ``/links.json``,
+  that redirect to the code's section, working without JavaScript; the same under the
+  lower-case code, ``/go/net-001/``; other spellings, ``/go/Net-001/``, reach the 404
+  page, whose lookup box sends them on) and ``/links.json``,
   which also gives each section's path inside the offline bundle (``offline``).
   The /go/ pages use relative URLs only, so a copy of the site on any other host
   (staging, preview, intranet mirror) keeps its readers there; links.json is absolute.
@@ -212,7 +214,7 @@ def go_pages(catalog, site_url, languages, default, env):
             fill = {"{code}": code, "{title}": entry.text[lang]["title"]}
             here = site_layout.go_folder(code, lang, default)
             section = site_layout.language_root(lang, default) + entry.section
-            pages[site_layout.go_page(code, lang, default)] = env.get_template("error_go.html").render(
+            html = env.get_template("error_go.html").render(
                 lang=lang,
                 target=site_layout.relative_url(here, section),
                 canonical=section_url(site_url, lang, default, entry.section),
@@ -221,6 +223,11 @@ def go_pages(catalog, site_url, languages, default, env):
                 text=_fill(ui["go_text"], fill),
                 link_text=ui["go_link"],
             )
+            # The same page under the lower-case code too (dialogs and readers type
+            # "net-001", some CDNs lower-case paths): the same bytes, so a file system
+            # that ignores case just keeps one.
+            for spelling in dict.fromkeys([code, code.lower()]):
+                pages[site_layout.go_page(spelling, lang, default)] = html
     return pages
 
 
@@ -288,12 +295,16 @@ def _lookup_box(config, lang, heading, page):
         targets = {code: root + offline_path(lang, lang, catalog.resolve(code).section) for code in codes}
         return env.get_template("error_lookup.html").render(
             ui=catalog.ui[lang], targets=targets, errors_url=root + "errors.html", heading=heading,
-            normalization=_state["normalization"])
-    # Root-absolute: the box is also on the 404 pages, which hosts serve at any depth.
-    root = site_layout.site_path(config.site_url) + site_layout.language_root(lang, default)
-    targets = {code: root + catalog.resolve(code).section for code in codes}
+            not_found=False, normalization=_state["normalization"])
+    # Relative to the page, so a copy served under another path (/help/) keeps its
+    # readers. A 404 page sits in its language root: its URLs are relative to that, and
+    # not_found.py points the page's <base> there, wherever the host serves it.
+    here = site_layout.page_folder(page.url, directory_urls=not page.url.endswith(".html"))  # 404.html
+    root = site_layout.language_root(lang, default)
+    targets = {code: site_layout.relative_url(here, root + catalog.resolve(code).section) for code in codes}
     return env.get_template("error_lookup.html").render(
-        ui=catalog.ui[lang], targets=targets, errors_url=root + site_layout.ERRORS_PAGE, heading=heading,
+        ui=catalog.ui[lang], targets=targets, heading=heading, not_found=site_layout.is_not_found_source(page.file.src_uri),
+        errors_url=site_layout.relative_url(here, root + site_layout.ERRORS_PAGE),
         normalization=_state["normalization"])
 
 

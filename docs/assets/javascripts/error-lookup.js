@@ -78,6 +78,21 @@
       input.focus();
     });
     form.dataset.state = "ready";
+    if (form.dataset.notFound !== undefined) followGoLink(targets, normalize);
+  }
+
+  // A not-found page answering a /go/ link in a spelling that has no page of its own
+  // (/go/Net-001/, /go/net001): the reader is sent on to the code's section.
+  function followGoLink(targets, normalize) {
+    const match = /\/go\/([^/]+)\/?$/.exec(window.location.pathname);
+    if (!match) return;
+    let code = null;
+    try {
+      code = normalize(decodeURIComponent(match[1]));
+    } catch {
+      return; // not a code: a malformed %-escape
+    }
+    if (code && Object.hasOwn(targets, code)) window.location.replace(targets[code]);
   }
 
   function start() {

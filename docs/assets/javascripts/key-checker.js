@@ -330,7 +330,6 @@ class Widget {
     this.t = JSON.parse(root.querySelector(".key-checker__texts").textContent);
     this.lang = root.dataset.lang;
     this.languageRoot = new URL(root.dataset.languageRoot, document.baseURI);
-    this.form = root.querySelector(".key-checker__form");
     this.input = root.querySelector(".key-checker__input");
     this.expect = root.querySelector(".key-checker__expect");
     this.output = root.querySelector(".key-checker__result");
@@ -340,11 +339,29 @@ class Widget {
     this.last = null; // {text, result} shown now
     this.copyTimers = new WeakMap(); // button -> the timer that puts its label back
 
-    this.form.addEventListener("submit", (event) => {
-      event.preventDefault(); // never a navigation: the key must not reach a URL
-      this.checkNow({ asked: true });
+    // No <form> (overrides/partials/key-checker.html): nothing can carry the key to a
+    // URL. Enter and the button check at once.
+    this.input.addEventListener("keydown", (event) => {
+      // Enter that confirms an input method's text is the input method's, not a request.
+      if (event.key === "Enter" && !event.isComposing && event.keyCode !== 229) this.checkNow({ asked: true });
     });
-    this.input.addEventListener("input", () => this.checkSoon());
+    root.querySelector(".key-checker__check").addEventListener("click", () => this.checkNow({ asked: true }));
+    // Text an input method is still composing is not what the reader means yet: no check
+    // (and no announcement) until the composition ends.
+    this.composing = false;
+    this.input.addEventListener("compositionstart", () => {
+      this.composing = true;
+      clearTimeout(this.timer);
+      this.sequence += 1; // an answer still on its way is for text that is changing
+      this.output.removeAttribute("aria-busy");
+    });
+    this.input.addEventListener("compositionend", () => {
+      this.composing = false;
+      this.checkSoon();
+    });
+    this.input.addEventListener("input", (event) => {
+      if (!event.isComposing) this.checkSoon();
+    });
     this.input.addEventListener("blur", () => this.checkNow());
     this.expect.addEventListener("change", () => this.checkNow());
     this.retry = root.querySelector(".key-checker__retry");
@@ -410,6 +427,7 @@ class Widget {
   // checker says what to type); emptied while typing, it just clears the result.
   async checkNow({ asked = false } = {}) {
     clearTimeout(this.timer);
+    if (this.composing) return; // compositionend checks
     const text = this.input.value;
     const expect = this.expect.value || null;
     const sequence = ++this.sequence;
