@@ -137,6 +137,26 @@ def test_the_checker_starts_and_answers(served, browser):
             visit.close()
 
 
+def test_the_checker_starts_where_the_host_adds_content_encoding_to_gz_files(browser, built):
+    """Apache with `AddEncoding x-gzip .gz` (README warns against it): the browser inflates the
+    .gz runtime files before the page sees them, so the snapshot start fails its SRI check; the
+    plain fallback must still start (it once fetched the plain binary through the fetch it
+    replaces for Pyodide, got an empty stand-in and failed to compile: issue 19)."""
+    with serve("apache", built, "deploy", directives=["AddEncoding x-gzip .gz"]) as base_url:
+        runtime = next((built / "assets" / "pyodide").iterdir()).name
+        _, headers, _ = fetch(f"{base_url}assets/pyodide/{runtime}/pyodide.asm.wasm.gz")
+        assert headers.get("Content-Encoding") in ("gzip", "x-gzip")  # the host is configured as the test says
+        for lang in LANGUAGES:
+            visit = Visit(browser, base_url)
+            try:
+                visit.page.goto(f"{base_url}{root(lang)}checker/")
+                state = wait_for_widget(visit.page)
+                assert state == "ready", f"{lang}: the checker is {state!r}: {visit.problems}"
+                assert answers(visit.page, DEMO_KEY, valid=True)
+            finally:
+                visit.close()
+
+
 def test_go_links_land_on_their_section_on_the_same_origin(served, browser, built):
     kind, config, base_url = served
     links = json.loads((built / "links.json").read_text(encoding="utf-8"))["codes"]

@@ -8,9 +8,10 @@
 
 Kinds: nginx, apache, caddy, python (``python3 -m http.server``). ``config="stock"`` is
 what the package does out of the box; ``config="deploy"`` adds the project's shipped
-configuration from ``deploy/``. Each server gets a free port and its own temp folder for
-config, pid and logs; it runs in the foreground and is stopped by its pid. Nothing
-system-wide (service, /var/log, /run) is touched.
+configuration from ``deploy/``; ``directives``, lines of Apache configuration added to its
+site (a host configured another way: ``AddEncoding x-gzip .gz``). Each server gets a free
+port and its own temp folder for config, pid and logs; it runs in the foreground and is
+stopped by its pid. Nothing system-wide (service, /var/log, /run) is touched.
 """
 
 import contextlib
@@ -176,13 +177,14 @@ LogFormat "%h %l %u %t \\"%r\\" %>s %O \\"%{{Referer}}i\\" \\"%{{User-Agent}}i\\
 IncludeOptional conf-enabled/*.conf
 <VirtualHost 127.0.0.1:{port}>
     DocumentRoot {root}
+{directives}
     ErrorLog {work}/error.log
     CustomLog {work}/access.log combined
 </VirtualHost>
 """
 
 
-def _apache(site_dir, port, work, config):
+def _apache(site_dir, port, work, config, directives=""):
     binary = _binary("apache2", "apache2")
     env = {
         # What /etc/apache2/envvars sets; the stock confs refer to these.
@@ -211,7 +213,8 @@ def _apache(site_dir, port, work, config):
         allow_override = "All"
     conf = work / "apache2.conf"
     conf.write_text(APACHE_CONF.format(work=work, port=port, root=root, user=user,
-                                       allow_override=allow_override, extra_modules=extra_modules))
+                                       allow_override=allow_override, extra_modules=extra_modules,
+                                       directives=directives))
     return [binary, "-f", str(conf), "-DFOREGROUND"], env, work / "error.log"
 
 
@@ -260,8 +263,10 @@ def _wait_until_serving(process, base_url, output, log):
 
 
 @contextlib.contextmanager
-def serve(kind, site_dir, config="stock"):
+def serve(kind, site_dir, config="stock", directives=None):
     """Serve ``site_dir`` with a real ``kind`` server; yields ``http://127.0.0.1:PORT/``."""
+    if directives and kind != "apache":
+        raise ValueError("directives: Apache only")
     if kind not in STARTERS:
         raise ValueError(f"unknown server kind {kind!r}; one of {', '.join(KINDS)}")
     if config not in CONFIGS:
@@ -274,7 +279,8 @@ def serve(kind, site_dir, config="stock"):
     base_url = f"http://127.0.0.1:{port}/"
     process = None
     try:
-        command, env, log = STARTERS[kind](site_dir, port, work, config)
+        extra = {"directives": "\n".join(directives)} if directives else {}
+        command, env, log = STARTERS[kind](site_dir, port, work, config, **extra)
         output = work / "output.log"
         with open(output, "wb") as out:
             process = subprocess.Popen(command, env=dict(os.environ, **env), stdout=out,

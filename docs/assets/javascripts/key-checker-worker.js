@@ -102,8 +102,13 @@ function unpacked(name) {
   return handed[name];
 }
 
+// The engine's fetch, kept before usePrecompiledWasm() replaces self.fetch for Pyodide's
+// sake: this worker's own downloads must never get the stand-ins meant for Pyodide (the
+// last fallback, the plain binary, once did and failed to compile: issue 19).
+const realFetch = self.fetch.bind(self);
+
 async function fetchOk(url, integrity) {
-  const response = await fetch(url, integrity ? { integrity } : {});
+  const response = await realFetch(url, integrity ? { integrity } : {});
   if (!response.ok) throw new Error(`HTTP ${response.status} for ${url}`);
   return response;
 }
@@ -140,7 +145,6 @@ function usePrecompiledWasm(module, stdlib) {
   const STAND_IN = Symbol("precompiled");
   wasmFailure = module.then(() => new Promise(() => {}));
   wasmFailure.catch(() => {});
-  const realFetch = self.fetch.bind(self);
   self.fetch = (input, init) => {
     const url = input instanceof Request ? input.url : String(input);
     if (new URL(url, RUNTIME).href === NO_STDLIB) return Promise.resolve(new Response(EMPTY_ZIP));
