@@ -89,10 +89,14 @@ async function timeTheWheel() {
 }
 
 // Bytes as they come, to the page every TICK_MS (its watchdog gives a start whose download
-// stopped up): so the body is read here and its SRI hash checked here too (a fetch with
-// `integrity` hands the body over only once it is all here). Where the page has no
-// crypto.subtle (an http:// host other than loopback) the browser checks it, by steps.
-// `file`: its parameter in this worker's URL; `name`: what progress calls it.
+// stopped up), and the body for unpacking while it comes: the binary compiles and a file
+// inflates as its bytes arrive, not after the last one (issue 22). So the body is read
+// here, in two branches (a tee): one counts the bytes and checks the file's SRI hash once
+// it is all here (`checked`), the other is `body`, unpacked meanwhile; what it gives is
+// handed over only once `checked` holds (deliver()), so no unchecked byte is ever run.
+// Where the page has no crypto.subtle (an http:// host other than loopback) the browser
+// checks the hash itself (a fetch with `integrity` gives the body only once it is all
+// here), by steps. `file`: its parameter in this worker's URL; `name`: what progress calls it.
 async function download(name, file, response = null) {
   const integrity = files.get(`${file}Integrity`);
   if (!(self.crypto && crypto.subtle)) {
@@ -100,15 +104,20 @@ async function download(name, file, response = null) {
     const checked = await fetch(fileURL(file), { integrity });
     if (!checked.ok) throw new Error(`HTTP ${checked.status}`);
     self.postMessage({ type: "progress", step: "downloaded", name });
-    return checked;
+    return { body: checked.body, checked: Promise.resolve() };
   }
   response = response || await fetch(fileURL(file));
   if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  const [counted, body] = response.body.tee();
+  return { body, checked: countAndCheck(name, counted, integrity) };
+}
+
+async function countAndCheck(name, stream, integrity) {
   self.postMessage({ type: "progress", step: "downloading", name, bytes: 0 });
   const chunks = [];
   let bytes = 0;
   let ticked = performance.now();
-  for (const reader = response.body.getReader(); ;) {
+  for (const reader = stream.getReader(); ;) {
     const { done, value } = await reader.read();
     if (done) break;
     chunks.push(value);
@@ -118,10 +127,8 @@ async function download(name, file, response = null) {
       self.postMessage({ type: "progress", step: "downloading", name, bytes });
     }
   }
-  const body = await new Blob(chunks).arrayBuffer();
-  await checkIntegrity(body, integrity);
+  await checkIntegrity(await new Blob(chunks).arrayBuffer(), integrity);
   self.postMessage({ type: "progress", step: "downloaded", name });
-  return new Response(body);
 }
 
 // An SRI string ("sha256-BASE64", the build's) against the bytes.
@@ -134,7 +141,7 @@ async function checkIntegrity(body, integrity) {
 // While a file inflates (and the binary compiles as it streams), a tick to the page every
 // TICK_MS: on a slow or busy machine this is seconds of CPU work, and the page's watchdog
 // must not take it for a stall.
-async function inflate(response, name, format) {
+async function inflate(body, name, format) {
   let ticked = performance.now();
   const ticking = new TransformStream({
     transform(chunk, controller) {
@@ -152,7 +159,7 @@ async function inflate(response, name, format) {
     if (typeof DecompressionStream !== "function") throw new Error("no DecompressionStream");
     decompression = new DecompressionStream("gzip");
   }
-  return response.body.pipeThrough(decompression).pipeThrough(ticking);
+  return body.pipeThrough(decompression).pipeThrough(ticking);
 }
 
 // By name, for each start: [the file (its parameter in this worker's URL), its compression].
@@ -162,22 +169,24 @@ const FILES = {
   stdlib: { plain: ["stdlib", "zstd"] },
 };
 const unpack = {
-  wasm: async (response, format) => WebAssembly.compileStreaming(
-    new Response(await inflate(response, "wasm", format), { headers: { "Content-Type": "application/wasm" } })),
-  snapshot: async (response, format) => new Response(await inflate(response, "snapshot", format)).arrayBuffer(),
-  stdlib: async (response, format) => new Response(await inflate(response, "stdlib", format)).arrayBuffer(),
+  wasm: async (body, format) => WebAssembly.compileStreaming(
+    new Response(await inflate(body, "wasm", format), { headers: { "Content-Type": "application/wasm" } })),
+  snapshot: async (body, format) => new Response(await inflate(body, "snapshot", format)).arrayBuffer(),
+  stdlib: async (body, format) => new Response(await inflate(body, "stdlib", format)).arrayBuffer(),
 };
 
-// Download `name` as the `mode` start has it, then (once the page has started up) unpack it
-// and hand it to the worker. Progress names the file by `name`.
+// Download `name` as the `mode` start has it, unpack it as it comes (once the page has
+// started up: the tee keeps what came before), and hand it to the worker once its hash
+// is checked. Progress names the file by `name`. Resolves when the download is checked.
 function deliver(name, mode, response = null) {
   const [file, format] = FILES[name][mode];
-  const downloaded = download(name, file, response);
+  const downloading = download(name, file, response);
+  const downloaded = downloading.then(({ checked }) => checked);
   downloaded.catch(() => {});
-  portReady.then((port) => downloaded
-    .then((r) => unpack[name](r, format))
+  portReady.then((port) => downloading
+    .then(({ body, checked }) => Promise.all([unpack[name](body, format), checked]))
     .then(
-      (value) => {
+      ([value]) => {
         try {
           port.postMessage({ type: "unpacked", name, value }, value instanceof ArrayBuffer ? [value] : []);
         } catch { // an engine that cannot post a compiled module: the worker compiles its own
