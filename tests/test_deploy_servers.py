@@ -222,6 +222,21 @@ def check_compression_and_caching(kind, base_url, built):
         assert headers.get("Cache-Control") == cache, f"{kind} {path}: {headers.get('Cache-Control')}"
 
 
+@pytest.mark.parametrize("kind", ["nginx", "caddy"])
+def test_deploy_config_serves_the_binary_precompressed(kind, built):
+    """nginx (gzip_static, brotli_static) and Caddy (precompressed) send the build's own .br
+    and .gz copies of the checker's binary from its plain URL, as they are on disk."""
+    runtime = next((built / "assets" / "pyodide").iterdir())
+    with serve(kind, built, "deploy") as base_url:
+        url = f"{base_url}assets/pyodide/{runtime.name}/pyodide.asm.wasm"
+        for accepted, encoding, copy in [("br, gzip", "br", ".br"), ("gzip", "gzip", ".gz")]:
+            request = urllib.request.Request(url, headers={"Accept-Encoding": accepted})
+            with urllib.request.urlopen(request, timeout=30) as response:
+                assert response.headers.get("Content-Encoding") == encoding, f"{kind}: {accepted}"
+                assert response.headers.get("Content-Type") == "application/wasm"
+                assert response.read() == (runtime / f"pyodide.asm.wasm{copy}").read_bytes()
+
+
 def test_the_root_404_shows_english_under_en_on_hosts_that_serve_only_it(browser, built):
     """GitHub Pages, Netlify, npm serve: every miss gets /404.html, /en/ ones too."""
     with serve("python", built) as base_url:

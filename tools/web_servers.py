@@ -90,6 +90,7 @@ def _readable_copy(site_dir, work):
 
 NGINX_CONF = """\
 {user}
+include /etc/nginx/modules-enabled/*.conf;
 worker_processes 1;
 daemon off;
 pid {work}/nginx.pid;
@@ -124,6 +125,10 @@ NGINX_STOCK_RULES = """\
 """
 
 
+# Debian's libnginx-mod-http-brotli-static (SYSTEM_PACKAGES), loaded from modules-enabled/.
+NGINX_BROTLI_MODULE = "/usr/lib/nginx/modules/ngx_http_brotli_static_module.so"
+
+
 def _nginx(site_dir, port, work, config):
     binary = _binary("nginx", "nginx")
     root = site_dir
@@ -134,6 +139,10 @@ def _nginx(site_dir, port, work, config):
     rules = NGINX_STOCK_RULES
     if config == "deploy":
         rules = f"        include {DEPLOY / 'nginx' / 'help-site.conf'};\n"
+        if Path(NGINX_BROTLI_MODULE).exists():  # as deploy/nginx/help-site.conf says
+            rules += f"        include {DEPLOY / 'nginx' / 'help-site-brotli.conf'};\n"
+    if Path("/usr/lib/nginx/modules").is_dir():  # modules-enabled/ names them relative to the prefix (-p)
+        (work / "modules").symlink_to("/usr/lib/nginx/modules")
     conf = work / "nginx.conf"
     conf.write_text(NGINX_CONF.format(user=user, work=work, port=port, root=root, site_rules=rules))
     return [binary, "-c", str(conf), "-p", str(work), "-e", str(work / "error.log")], {}, work / "error.log"

@@ -17,10 +17,20 @@
 //   used: Firefox and Safari have none, and Chromium's says "1.5 Mbit/s" until it has
 //   measured something.
 //
+// Which copy of the binary (issue 22): the binary's own URL (pyodide.asm.wasm) where the
+// host compresses it, else the start's own copy (gzip or zstd, made at build time):
+// - a copy already in the HTTP cache, the binary's own first (a return visit: 0 bytes);
+// - else the binary's own URL is asked for, and taken if the host sends it compressed
+//   (Content-Encoding) at least as small as the start's copy: any encoding for the
+//   snapshot start (gzip is what it has), brotli or zstd for the plain one (nginx
+//   brotli_static and Caddy precompressed serve the build's .br: 2.77 MB, zstd 2.89 MB).
+//   The browser inflates it natively: no JavaScript zstd;
+// - else that request is dropped once its headers are here, and the start's copy fetched.
+//
 // Files come in this worker's URL (overrides/partials/key-checker-start.js):
-// ?runtime=pyodide/HASH/&wasm=FILE&wasmIntegrity=SRI&wasmZst=…&snapshot=…&stdlib=…(each
-// with its Integrity)&wheel=FILE [&start=snapshot|plain: a start chosen beforehand, for
-// the benchmarks and tests].
+// ?runtime=pyodide/HASH/&wasm=FILE&wasmIntegrity=SRI&wasmZst=…&wasmRaw=…&snapshot=…
+// &stdlib=…(each with its Integrity)&wasmRawBytes=N&wheel=FILE [&start=snapshot|plain: a
+// start chosen beforehand, for the benchmarks and tests].
 // In, from the page: {type: "port", port}, sent once the page has started up: only then
 // does the CPU work (inflating, compiling) begin.
 // Out, on the port (to key-checker-worker.js): {type: "mode", mode} (the start chosen),
@@ -31,8 +41,10 @@
 // still on its way through a MessagePort (the compiled module) when the sending worker
 // closes right after posting it, and the start then waited forever (issue 15).
 // Out, to the page: {type: "progress", step: "mode", name: mode, probeMs} once chosen
-// (probeMs: the wheel's time, when it was timed);
-// {type: "progress", step: "downloading", name, bytes} while a file downloads, then
+// (probeMs: the wheel's time, when it was timed); {type: "progress", step: "binary", name:
+// "gzip"|"zstd"|"raw-br"|"raw-gzip"|…, cached} the copy of the binary taken;
+// {type: "progress", step: "downloading", name, bytes, share} while a file downloads
+// (share: how much of it, 0 to 1, when bytes count the inflated file), then
 // {type: "progress", step: "downloaded"|"unpacking"|"unpacked", name} (key-checker.js's
 // watchdog and progress).
 
@@ -77,6 +89,37 @@ async function cached(name) {
   }
 }
 
+// The binary's own URL, when the host sends it compressed with one of `encodings`; else
+// null (the request dropped once its headers are here).
+async function rawBinary(encodings) {
+  const controller = new AbortController();
+  try {
+    const response = await fetch(fileURL("wasmRaw"), { signal: controller.signal });
+    const encoding = (response.headers.get("Content-Encoding") || "").trim().toLowerCase();
+    if (response.ok && encodings.includes(encoding)) return { response, encoding };
+  } catch {
+    // not there, or the network failed: the start's own copy then
+  }
+  controller.abort();
+  return null;
+}
+
+// Encodings of the binary's own URL at least as small as each start's own copy.
+const RAW_ENCODINGS = { snapshot: ["br", "zstd", "gzip", "x-gzip"], plain: ["br", "zstd"] };
+
+// {file, format, response, copy, cached}: the copy of the binary the `mode` start takes
+// (see the top of this file).
+async function binary(mode) {
+  const [own, format] = FILES.wasm[mode];
+  const raw = await cached("wasmRaw");
+  if (raw) return { file: "wasmRaw", format: "identity", response: raw, copy: "raw", cached: true };
+  const ownCached = await cached(own);
+  if (ownCached) return { file: own, format, response: ownCached, copy: format, cached: true };
+  const fetched = await rawBinary(RAW_ENCODINGS[mode]);
+  if (fetched) return { file: "wasmRaw", format: "identity", response: fetched.response, copy: `raw-${fetched.encoding}`, cached: false };
+  return { file: own, format, response: null, copy: format, cached: false };
+}
+
 // How long the wheel takes to come, in ms: from the request to its last byte as Resource
 // Timing has it (a busy thread here does not count), else as this thread saw it.
 async function timeTheWheel() {
@@ -109,11 +152,15 @@ async function download(name, file, response = null) {
   response = response || await fetch(fileURL(file));
   if (!response.ok) throw new Error(`HTTP ${response.status}`);
   const [counted, body] = response.body.tee();
-  return { body, checked: countAndCheck(name, counted, integrity) };
+  // The binary's own URL comes inflated by the browser: its share, not its bytes, says how far.
+  const total = Number(files.get(`${file}Bytes`)) || null;
+  return { body, checked: countAndCheck(name, counted, integrity, total) };
 }
 
-async function countAndCheck(name, stream, integrity) {
-  self.postMessage({ type: "progress", step: "downloading", name, bytes: 0 });
+async function countAndCheck(name, stream, integrity, total) {
+  const report = (bytes) => self.postMessage({ type: "progress", step: "downloading", name, bytes,
+                                               share: total ? Math.min(1, bytes / total) : null });
+  report(0);
   const chunks = [];
   let bytes = 0;
   let ticked = performance.now();
@@ -124,7 +171,7 @@ async function countAndCheck(name, stream, integrity) {
     bytes += value.length;
     if (performance.now() - ticked > TICK_MS) {
       ticked = performance.now();
-      self.postMessage({ type: "progress", step: "downloading", name, bytes });
+      report(bytes);
     }
   }
   await checkIntegrity(await new Blob(chunks).arrayBuffer(), integrity);
@@ -153,7 +200,9 @@ async function inflate(body, name, format) {
     },
   });
   let decompression;
-  if (format === "zstd") {
+  if (format === "identity") {
+    return body.pipeThrough(ticking); // the browser inflated it (its Content-Encoding)
+  } else if (format === "zstd") {
     decompression = await (await zstdStream()).zstdDecompression(RUNTIME);
   } else {
     if (typeof DecompressionStream !== "function") throw new Error("no DecompressionStream");
@@ -175,11 +224,11 @@ const unpack = {
   stdlib: async (body, format) => new Response(await inflate(body, "stdlib", format)).arrayBuffer(),
 };
 
-// Download `name` as the `mode` start has it, unpack it as it comes (once the page has
-// started up: the tee keeps what came before), and hand it to the worker once its hash
-// is checked. Progress names the file by `name`. Resolves when the download is checked.
-function deliver(name, mode, response = null) {
-  const [file, format] = FILES[name][mode];
+// Download `name` (`file`, its parameter in this worker's URL, compressed as `format`; or
+// `response`, its response already here), unpack it as it comes (once the page has started
+// up: the tee keeps what came before), and hand it to the worker once its hash is checked.
+// Progress names the file by `name`. Resolves when the download is checked.
+function deliver(name, { file, format, response = null }) {
   const downloading = download(name, file, response);
   const downloaded = downloading.then(({ checked }) => checked);
   downloaded.catch(() => {});
@@ -225,12 +274,16 @@ choose().then(({ mode, snapshot, probeMs = null }) => {
   const second = mode === "snapshot" ? "snapshot" : "stdlib";
   self.postMessage({ type: "progress", step: "mode", name: mode, probeMs });
   if (mode === "plain") zstdStream().catch(() => {}); // while the binary downloads
-  const wasm = deliver("wasm", mode);
+  const wasm = binary(mode).then((chosen) => {
+    self.postMessage({ type: "progress", step: "binary", name: chosen.copy, cached: chosen.cached });
+    return deliver("wasm", chosen);
+  });
   wasm.catch(() => {});
   // The plain start's stdlib once the binary is here: the binary then inflates and compiles
   // (0.6 s) while the stdlib downloads, not after the last byte.
   const after = mode === "plain" ? wasm.catch(() => {}) : Promise.resolve();
-  after.then(() => deliver(second, mode, snapshot).catch(() => {}));
+  const [file, format] = FILES[second][mode];
+  after.then(() => deliver(second, { file, format, response: snapshot }).catch(() => {}));
   portReady.then((port) => {
     port.postMessage({ type: "mode", mode });
     port.onmessage = ({ data }) => {
