@@ -107,13 +107,25 @@ async function rawBinary(encodings) {
 // Encodings of the binary's own URL at least as small as each start's own copy.
 const RAW_ENCODINGS = { snapshot: ["br", "zstd", "gzip", "x-gzip"], plain: ["br", "zstd"] };
 
+// Each copy of the binary in the HTTP cache (a response, or null), looked up at once, while
+// the start is chosen.
+let inCache = null;
+function lookUpBinaries() {
+  inCache ??= Object.fromEntries(["wasmRaw", "wasm", "wasmZst"].map((file) => [file, cached(file)]));
+  return inCache;
+}
+
 // {file, format, response, copy, cached}: the copy of the binary the `mode` start takes
 // (see the top of this file).
 async function binary(mode) {
   const [own, format] = FILES.wasm[mode];
-  const raw = await cached("wasmRaw");
+  const found = lookUpBinaries();
+  const [raw, ownCached] = await Promise.all([found.wasmRaw, found[own]]);
+  const taking = raw || ownCached;
+  for (const file of Object.keys(found)) { // the cached copies not taken: their bodies released
+    found[file].then((response) => response && response !== taking && response.body.cancel().catch(() => {}));
+  }
   if (raw) return { file: "wasmRaw", format: "identity", response: raw, copy: "raw", cached: true };
-  const ownCached = await cached(own);
   if (ownCached) return { file: own, format, response: ownCached, copy: format, cached: true };
   const fetched = await rawBinary(RAW_ENCODINGS[mode]);
   if (fetched) return { file: "wasmRaw", format: "identity", response: fetched.response, copy: `raw-${fetched.encoding}`, cached: false };
@@ -270,6 +282,7 @@ async function choose() {
 }
 
 const received = new Set();
+lookUpBinaries();
 choose().then(({ mode, snapshot, probeMs = null }) => {
   const second = mode === "snapshot" ? "snapshot" : "stdlib";
   self.postMessage({ type: "progress", step: "mode", name: mode, probeMs });
