@@ -23,7 +23,9 @@ const DEBOUNCE_MS = 150;
 //   HANDOVER_MS (a message lost between two workers: issue 15, Firefox);
 // - while the auto start's files download, no byte for DOWNLOAD_STALL_MS (the
 //   unpacker reports bytes every quarter second: a slow connection is not a stall, a
-//   download that stopped is);
+//   download that stopped is); STALL_MS once the unpacker also inflates and compiles
+//   what came (it does so as the bytes arrive: a busy machine may hold its thread for
+//   seconds, and that is CPU work, not a stopped download);
 // - otherwise no progress at all for STALL_MS, from the start on (generous: on a busy
 //   phone each step is long CPU work; the plain start, the last one, has one step of
 //   1.6-1.9 s of CPU on this machine idle, 29 s when six jobs share its two cores).
@@ -135,7 +137,7 @@ function watch(mode) {
   const has = (prefix) => [...steps].some((done) => done.startsWith(prefix));
   const limit = handedOver.some((name) => !steps.has(`received:${name}`)) ? HANDOVER_MS
     : loading && has("fetching:") ? STALL_MS.plain
-    : loading && has("downloading:") ? DOWNLOAD_STALL_MS
+    : loading && has("downloading:") && !has("unpacking:") ? DOWNLOAD_STALL_MS
     : STALL_MS[runtime.progress.chosen || mode];
   runtime.watchdog = setTimeout(() => giveUp(mode), limit);
 }
