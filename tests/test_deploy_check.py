@@ -28,6 +28,8 @@ def test_passes_on_nginx_with_the_deploy_config(site):
     assert "ERROR" not in output and "WARN" not in output, output
     assert output.count("ready in") == 2, output  # both checker pages, in Chromium
     assert "Works, and is served as recommended." in output
+    # The build's brotli copy of the binary, sent by brotli_static: both starts take it.
+    assert "ok     pyodide.asm.wasm comes as br" in output and "both starts take it" in output, output
 
 
 class OctetStreamHandler(http.server.SimpleHTTPRequestHandler):
