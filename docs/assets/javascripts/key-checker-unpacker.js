@@ -155,6 +155,7 @@ async function timeTheWheel() {
 async function download(name, file, response = null) {
   const integrity = files.get(`${file}Integrity`);
   if (!(self.crypto && crypto.subtle)) {
+    if (response) response.body.cancel().catch(() => {}); // fetched again, checked by the browser
     self.postMessage({ type: "progress", step: "fetching", name });
     const checked = await fetch(fileURL(file), { integrity });
     if (!checked.ok) throw new Error(`HTTP ${checked.status}`);
