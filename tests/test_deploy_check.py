@@ -38,7 +38,6 @@ def test_passes_on_nginx_with_the_deploy_config(site):
     assert status == 0, output
     assert "ERROR" not in output and "UNCHECKED" not in output, output
     assert output.count("ready in") == 2, output  # both checker pages, in Chromium
-    assert "Works, and is served as recommended." in output
     # The build's brotli copy of the binary, sent by brotli_static: both starts take it.
     assert "ok     pyodide.asm.wasm comes as br" in output and "both starts take it" in output, output
     assert "(time limits: 20 s for each request, 300 s for the whole check)" in output
