@@ -36,14 +36,16 @@ node_modules/.installed: package.json package-lock.json
 
 setup: $(VENV)/.installed node_modules/.installed ## Install pinned dependencies (.venv, node_modules)
 
-# Debian packages the tests drive: each entry is COMMAND=PACKAGE. `make test` installs
-# the missing ones with apt-get when it runs as root (CI does), else it says what to install.
+# Debian packages the tests drive: each entry is COMMAND=PACKAGE (or /PATH=PACKAGE for a
+# package with no command). `make test` installs the missing ones with apt-get when it
+# runs as root (CI does), else it says what to install.
 SYSTEM_PACKAGES := chromium=chromium nginx=nginx apache2=apache2 caddy=caddy \
-  firefox-esr=firefox-esr WebKitWebDriver=webkit2gtk-driver Xvfb=xvfb
+  firefox-esr=firefox-esr WebKitWebDriver=webkit2gtk-driver Xvfb=xvfb \
+  /usr/lib/nginx/modules/ngx_http_brotli_static_module.so=libnginx-mod-http-brotli-static
 
 system-packages: ## Make sure the Debian packages the tests drive are there (Chromium, …)
 	@missing=""; for entry in $(SYSTEM_PACKAGES); do \
-	  command -v "$${entry%%=*}" >/dev/null 2>&1 || missing="$$missing $${entry#*=}"; \
+	  { command -v "$${entry%%=*}" || test -e "$${entry%%=*}"; } >/dev/null 2>&1 || missing="$$missing $${entry#*=}"; \
 	done; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \

@@ -24,8 +24,19 @@ return visit: the same context loads the page again once the first load has sett
 ready time and runtime bytes downloaded again (0 when every runtime file came from the
 cache). Last, unthrottled, the bytes of a cold visit on a host that compresses nothing.
 
+The phone rows (``--phone``, on by default): the start as shipped on fast 4G with the CPU
+PHONE_CPU_SLOWDOWN times slower, cold and return. CDP's ``Emulation.setCPUThrottlingRate``
+cannot do it: it slows the page's main thread only, and Chromium 156 refuses it on a
+worker's own session ("Operation is only supported for pages, not workers"; tried through
+``Target.setAutoAttach``), while the checker's work runs in two workers. So a second
+browser runs in a Linux cgroup (v1 ``cpu`` or v2) whose CPU quota is 1/PHONE_CPU_SLOWDOWN of
+this machine's cores: work spread over every core runs that much slower (a single busy
+thread less so). Needs root and the cgroup ``cpu`` controller; otherwise the rows are skipped
+and the table says so.
+
     .venv/bin/python bench/bench_network.py [--runs 5] [--profiles none,cable,fast-4g,slow-4g]
-        [--pages checker,entering-keys] [--modes snapshot,plain] [--output bench/results-network.json]
+        [--pages checker,entering-keys] [--modes snapshot,plain] [--no-phone]
+        [--output bench/results-network.json]
 
 Slow 4G takes 20-60 s a load: the full run (5 runs) takes a while. Numbers on a shared,
 loaded machine are noisy (CPU after the last byte most of all).
@@ -39,6 +50,7 @@ import shutil
 import statistics
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,7 +77,8 @@ RETURN_GOAL_MS = 500
 BYTES_GOALS = {"compressing_host": 4.0e6, "no_compression": 6.0e6}
 RUNTIME_PATH = "/assets/pyodide/"
 SETTLE_MS = 1500
-
+PHONE_CPU_SLOWDOWN = 4
+PHONE_PROFILE = "fast-4g"
 
 
 def site_server(folder, compress):
@@ -87,6 +100,44 @@ def site_server(folder, compress):
             url = stack.enter_context(serve("nginx", site.dir, config="deploy"))
             server = "nginx (deploy configuration)"
     return url, server, stack
+
+
+@contextlib.contextmanager
+def slowed_chromium(chromium, folder, slowdown=PHONE_CPU_SLOWDOWN):
+    """A launcher that runs `chromium` in a new cgroup with 1/`slowdown` of this machine's CPU
+    time (its children stay in it), or None where no cgroup CPU controller can be used."""
+    period = 100_000  # microseconds
+    quota = period * (os.cpu_count() or 1) // slowdown
+    v1, v2 = Path("/sys/fs/cgroup/cpu"), Path("/sys/fs/cgroup")
+    group = None
+    try:
+        if (v1 / "cpu.cfs_quota_us").exists():
+            group = v1 / f"bench-phone-{os.getpid()}"
+            group.mkdir()
+            (group / "cpu.cfs_period_us").write_text(str(period))
+            (group / "cpu.cfs_quota_us").write_text(str(quota))
+        elif "cpu" in (v2 / "cgroup.controllers").read_text().split():
+            (v2 / "cgroup.subtree_control").write_text("+cpu")
+            group = v2 / f"bench-phone-{os.getpid()}"
+            group.mkdir()
+            (group / "cpu.max").write_text(f"{quota} {period}")
+    except OSError:
+        group = None
+    if group is None:
+        yield None
+        return
+    launcher = Path(folder) / "chromium-in-cgroup"
+    launcher.write_text(f'#!/bin/sh\necho $$ > "{group}/cgroup.procs"\nexec "{chromium}" "$@"\n')
+    launcher.chmod(0o755)
+    try:
+        yield str(launcher)
+    finally:
+        for _ in range(50):  # the browser's processes leave it as they exit
+            try:
+                group.rmdir()
+                break
+            except OSError:
+                time.sleep(0.1)
 
 
 def throttle(context, page, profile):
@@ -132,6 +183,7 @@ def summarize(requests, mark):
     return {
         "ready_ms": round(mark["ms"]),
         "mode": mark["mode"],
+        "binary": mark.get("binary"),
         "bytes": sum(r["bytes"] for r in requests),
         "runtime_bytes": sum(r["bytes"] for r in runtime),
         "requests": len(requests),
@@ -182,6 +234,8 @@ def measure(browser, base, page_path, profile, mode, runs):
         "cold_ms": [c["ready_ms"] for c in colds],
         "cold_median_ms": median([c["ready_ms"] for c in colds]),
         "started": sorted({c["mode"] for c in colds}),
+        "binary": sorted({str(c["binary"]) for c in colds}),
+        "return_binary": sorted({str(r["binary"]) for r in returns}),
         "return_started": sorted({r["mode"] for r in returns}),
         "cpu_after_last_byte_median_ms": median([c["cpu_after_last_byte_ms"] for c in colds]),
         "bytes": last["bytes"], "runtime_bytes": last["runtime_bytes"], "requests": last["requests"],
@@ -206,6 +260,28 @@ def uncompressed_bytes(browser, pages, modes):
     return {"server": server, "loads": out}
 
 
+def phone_rows(playwright, chromium, pages, runs):
+    """The start as shipped on PHONE_PROFILE, in a browser with PHONE_CPU_SLOWDOWN times less CPU."""
+    with tempfile.TemporaryDirectory() as folder, slowed_chromium(chromium, folder) as launcher:
+        if launcher is None:
+            return {"skipped": "no cgroup CPU controller this process may use (root, cgroup v1 cpu or v2)"}
+        browser = playwright.chromium.launch(executable_path=launcher, args=CHROMIUM_ARGS)
+        try:
+            with tempfile.TemporaryDirectory() as site_folder:
+                base, server, stack = site_server(site_folder, compress=True)
+                with stack:
+                    out = {"slowdown": PHONE_CPU_SLOWDOWN, "server": server, "loads": {}}
+                    for name, page_path in pages.items():
+                        print(f"  {name} auto {PHONE_PROFILE}, CPU {PHONE_CPU_SLOWDOWN}x slower…", flush=True)
+                        row = measure(browser, base, page_path, PHONE_PROFILE, "auto", runs)
+                        out["loads"][f"{name}/auto/{PHONE_PROFILE}/phone-cpu"] = {
+                            "page": name, "mode": "auto", "profile": PHONE_PROFILE, **row}
+                        print(f"    ready {row['cold_ms']} ms, return {row['return_ms']} ms", flush=True)
+                    return out
+        finally:
+            browser.close()
+
+
 def table(results):
     lines = [f"key checker on emulated networks ({results['server']}, cold median of {results['runs']}, "
              "shared loaded machine: noisy)",
@@ -216,6 +292,16 @@ def table(results):
             f"  {row['page'] + '/' + row['mode'] + '→' + '+'.join(row['started']):26}{row['profile']:>9}{row['cold_median_ms']:>8} ms"
             f"{GOALS_MS[row['profile']]:>6} ms{row['cpu_after_last_byte_median_ms'] or 0:>18} ms"
             f"{row['bytes'] / 1e6:>7.2f}{row['return_median_ms']:>6} ms{row['return_runtime_bytes']:>8}")
+    phone = results.get("phone")
+    if phone and phone.get("loads"):
+        for key, row in phone["loads"].items():
+            lines.append(
+                f"  {row['page'] + '/' + row['mode'] + '→' + '+'.join(row['started']):26}"
+                f"{row['profile'] + f' CPU/{PHONE_CPU_SLOWDOWN}':>9}{row['cold_median_ms']:>8} ms{'':>8}"
+                f"{row['cpu_after_last_byte_median_ms'] or 0:>18} ms{row['bytes'] / 1e6:>7.2f}"
+                f"{row['return_median_ms']:>6} ms{row['return_runtime_bytes']:>8}")
+    elif phone:
+        lines.append(f"  phone CPU rows skipped: {phone['skipped']}")
     for key, row in results.get("no_compression", {}).get("loads", {}).items():
         lines.append(f"  no compression, {key}: {row['bytes'] / 1e6:.2f} MB (runtime {row['runtime_bytes'] / 1e6:.2f})")
     return "\n".join(lines)
@@ -227,6 +313,8 @@ def main():
     parser.add_argument("--profiles", default=",".join(PROFILES))
     parser.add_argument("--pages", default=",".join(PAGES))
     parser.add_argument("--modes", default=",".join(MODES))
+    parser.add_argument("--no-phone", dest="phone", action="store_false",
+                        help=f"skip the phone rows ({PHONE_PROFILE}, CPU {PHONE_CPU_SLOWDOWN}x slower)")
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
     args = parser.parse_args()
     profiles = args.profiles.split(",")
@@ -265,6 +353,8 @@ def main():
                                                    encoding="utf-8")
         results["no_compression"] = uncompressed_bytes(browser, pages, modes)
         browser.close()
+        if args.phone:
+            results["phone"] = phone_rows(p, chromium, pages, args.runs)
     loads = results["loads"]
     results["meets"] = {
         key: {"ready": row["cold_median_ms"] <= GOALS_MS[row["profile"]],

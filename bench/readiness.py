@@ -4,13 +4,15 @@ import time
 
 
 def wait_ready(page, timeout=60):
-    """{ms, mode, origin} of the page's ready mark (ms from navigation start, the start taken,
-    performance.timeOrigin) once it is there; RuntimeError on the error state or after `timeout` s."""
+    """{ms, mode, origin, binary} of the page's ready mark (ms from navigation start, the start
+    taken, performance.timeOrigin, the copy of the binary taken) once it is there;
+    RuntimeError on the error state or after `timeout` s."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         mark = page.evaluate("""() => {
             const m = performance.getEntriesByName('key-checker-ready')[0];
-            return m ? {ms: m.startTime, mode: m.detail.mode, origin: performance.timeOrigin} : null;
+            return m ? {ms: m.startTime, mode: m.detail.mode, origin: performance.timeOrigin,
+                        binary: m.detail.binary ? m.detail.binary.copy : null} : null;
         }""")
         if mark:
             return mark

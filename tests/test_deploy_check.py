@@ -38,6 +38,8 @@ def test_passes_on_nginx_with_the_deploy_config(site):
     assert status == 0, output
     assert "ERROR" not in output and "UNCHECKED" not in output, output
     assert output.count("ready in") == 2, output  # both checker pages, in Chromium
+    # The build's brotli copy of the binary, sent by brotli_static: both starts take it.
+    assert "ok     pyodide.asm.wasm comes as br" in output and "both starts take it" in output, output
     assert "(time limits: 20 s for each request, 300 s for the whole check)" in output
     # The only warnings: the shipped example's placeholder endpoint (on both diagnose pages),
     # and lower-case /go/ links if this build has no pages for them yet.

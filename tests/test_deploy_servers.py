@@ -138,6 +138,26 @@ def test_the_checker_starts_and_answers(served, browser):
             visit.close()
 
 
+def test_the_checker_starts_where_the_host_adds_content_encoding_to_gz_files(browser, built):
+    """Apache with `AddEncoding x-gzip .gz` (README warns against it): the browser inflates the
+    .gz runtime files before the page sees them, so the snapshot start fails its SRI check; the
+    plain fallback must still start (it once fetched the plain binary through the fetch it
+    replaces for Pyodide, got an empty stand-in and failed to compile: issue 19)."""
+    with serve("apache", built, "deploy", directives=["AddEncoding x-gzip .gz"]) as base_url:
+        runtime = next((built / "assets" / "pyodide").iterdir()).name
+        _, headers, _ = fetch(f"{base_url}assets/pyodide/{runtime}/pyodide.asm.wasm.gz")
+        assert headers.get("Content-Encoding") in ("gzip", "x-gzip")  # the host is configured as the test says
+        for lang in LANGUAGES:
+            visit = Visit(browser, base_url)
+            try:
+                visit.page.goto(f"{base_url}{root(lang)}checker/")
+                state = wait_for_widget(visit.page)
+                assert state == "ready", f"{lang}: the checker is {state!r}: {visit.problems}"
+                assert answers(visit.page, DEMO_KEY, valid=True)
+            finally:
+                visit.close()
+
+
 def test_go_links_land_on_their_section_on_the_same_origin(served, browser, built):
     kind, config, base_url = served
     links = json.loads((built / "links.json").read_text(encoding="utf-8"))["codes"]
@@ -201,6 +221,21 @@ def check_compression_and_caching(kind, base_url, built):
         encoding = headers.get("Content-Encoding")
         assert bool(encoding) == compressed, f"{kind} {path}: Content-Encoding {encoding}"
         assert headers.get("Cache-Control") == cache, f"{kind} {path}: {headers.get('Cache-Control')}"
+
+
+@pytest.mark.parametrize("kind", ["nginx", "caddy"])
+def test_deploy_config_serves_the_binary_precompressed(kind, built):
+    """nginx (gzip_static, brotli_static) and Caddy (precompressed) send the build's own .br
+    and .gz copies of the checker's binary from its plain URL, as they are on disk."""
+    runtime = next((built / "assets" / "pyodide").iterdir())
+    with serve(kind, built, "deploy") as base_url:
+        url = f"{base_url}assets/pyodide/{runtime.name}/pyodide.asm.wasm"
+        for accepted, encoding, copy in [("br, gzip", "br", ".br"), ("gzip", "gzip", ".gz")]:
+            request = urllib.request.Request(url, headers={"Accept-Encoding": accepted})
+            with urllib.request.urlopen(request, timeout=30) as response:
+                assert response.headers.get("Content-Encoding") == encoding, f"{kind}: {accepted}"
+                assert response.headers.get("Content-Type") == "application/wasm"
+                assert response.read() == (runtime / f"pyodide.asm.wasm{copy}").read_bytes()
 
 
 def test_the_root_404_shows_english_under_en_on_hosts_that_serve_only_it(browser, built):

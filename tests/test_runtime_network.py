@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from conftest import force_start
 from web_servers import serve  # tools/, on sys.path (conftest.py)
 
 # slow 4G, as in the issue and the bench: 1.6 Mbit/s down, 0.75 up, 150 ms round trip
@@ -47,6 +48,11 @@ def state(page):
 def started(page):
     """The starts that got ready on this page, as key-checker.js marks them."""
     return page.evaluate("performance.getEntriesByName('key-checker-ready').map(e => e.detail.mode)")
+
+
+def binary(page):
+    """The copy of the binary the last start took: {copy, cached} (key-checker-unpacker.js)."""
+    return page.evaluate("performance.getEntriesByName('key-checker-ready').at(-1).detail.binary")
 
 
 def wait_ready(page, within_s=120):
@@ -78,6 +84,9 @@ def assert_the_return_visit_takes_the_same_start_from_the_cache(page, downloads,
     page.wait_for_timeout(500)
     assert started(page) == [mode]
     assert not downloads, f"downloaded again on the return visit: {dict(downloads)}"
+    # The binary's own URL, from the HTTP cache: compiled from the cached response, with no
+    # inflating (the path on which an engine may reuse its compiled code).
+    assert binary(page) == {"copy": "raw", "cached": True}
 
 
 def runtime_downloads(context):
@@ -123,10 +132,13 @@ def test_on_slow_4g_the_checker_gets_ready_without_downloading_anything_twice(pu
         assert downloads, "no runtime file came over the wire"
         twice = {path: n for path, n in downloads.items() if n > 1}
         assert not twice, f"downloaded more than once (a start gave up and began again): {twice}"
-        # The start that downloads least: no snapshot, the zstd binary and stdlib.
+        # The start that downloads least: no snapshot, the zstd stdlib, and the binary as the
+        # host's brotli (deploy/nginx: brotli_static), smaller than the zstd copy.
         assert started(page) == ["plain"]
         assert "snapshot.bin.gz" not in downloads and "pyodide.asm.wasm.gz" not in downloads
-        assert {"pyodide.asm.wasm.zst", "python_stdlib.zip.zst"} <= set(downloads)
+        assert "pyodide.asm.wasm.zst" not in downloads
+        assert {"pyodide.asm.wasm", "python_stdlib.zip.zst"} <= set(downloads)
+        assert binary(page) == {"copy": "raw-br", "cached": False}
 
         # Back on a fast connection: the files of the last start are in the cache, so that
         # start again, and not one runtime byte over the wire.
@@ -141,4 +153,33 @@ def test_on_cable_the_snapshot_start_and_a_return_visit_from_the_cache(published
         page.wait_for_timeout(500)
         assert started(page) == ["snapshot"]
         assert "snapshot.bin.gz" in downloads and "python_stdlib.zip.zst" not in downloads
+        assert binary(page) == {"copy": "raw-br", "cached": False}
+        assert "pyodide.asm.wasm.gz" not in downloads
         assert_the_return_visit_takes_the_same_start_from_the_cache(page, downloads, "snapshot")
+
+
+@pytest.mark.parametrize("mode, copy", [("snapshot", "gzip"), ("plain", "zstd")])
+def test_a_host_that_compresses_nothing_gets_each_starts_own_copy(site, browser, mode, copy):
+    """Python's http.server compresses nothing: the binary's own URL would be 9.6 MB, so each
+    start takes the copy the build compressed for it, and the return visit that copy from the
+    cache with no byte downloaded."""
+    with serve("python", site.dir) as base_url:
+        context = browser.new_context()
+        try:
+            force_start(context, mode)
+            downloads = runtime_downloads(context)
+            page = context.new_page()
+            page.goto(f"{base_url}en/checker/", wait_until="commit")
+            wait_ready(page)
+            page.wait_for_timeout(500)
+            assert started(page) == [mode]
+            assert binary(page) == {"copy": copy, "cached": False}
+            assert "pyodide.asm.wasm" not in downloads  # asked for, dropped at its headers
+            downloads.clear()
+            page.reload(wait_until="commit")
+            wait_ready(page)
+            page.wait_for_timeout(500)
+            assert binary(page) == {"copy": copy, "cached": True}
+            assert not downloads, f"downloaded again on the return visit: {dict(downloads)}"
+        finally:
+            context.close()

@@ -24,7 +24,12 @@
    WebAssembly binary gzipped. The plain start (slow connections: short of bytes) gets
    zstd (level 19), which fzstd (npm, copied in as ``zstd-decoder.mjs``) inflates in
    JavaScript, 0.4 s slower for the binary but 18% smaller: the binary and the stdlib zip.
-   A static host may compress nothing: every big file is compressed here. Write
+   A static host may compress nothing: every big file is compressed here. Beside the
+   binary itself (``pyodide.asm.wasm``), its gzip and brotli copies are named as hosts that
+   serve precompressed files look for them (nginx ``gzip_static``/``brotli_static``, Caddy
+   ``precompressed``): there the binary's own URL comes compressed, the start takes it
+   (key-checker-unpacker.js) and the browser inflates it natively. Brotli at level 11 takes
+   a minute, so its result is kept in ``build/cache/`` by the binary's hash. Write
    ``manifest.json``: file names, sizes and SRI hashes, read by the site's hook.
 
 Run with the Python of ``.venv-pyodide`` (Python >= 3.12, pinned by
@@ -62,6 +67,9 @@ TRACE_VECTORS = ROOT / "tests" / "vectors" / "diagnose.jsonl"
 # The zstd decoder the workers import (npm fzstd, an ES module), as the runtime folder names it.
 ZSTD_DECODER = ("fzstd/esm/index.mjs", "zstd-decoder.mjs")
 ZSTD_LEVEL = 19
+# Brotli's best (quality 11, 16 MB window): 2.77 MB for the 9.6 MB binary (zstd 19: 2.89 MB).
+BROTLI = {"quality": 11, "lgwin": 24}
+CACHE = ROOT / "build" / "cache"
 # Files kept in build/runtime/pyodide/ for the tests and tools, not published: Pyodide in
 # Node loads the stdlib zip by this name; the browser gets its .zst.
 NOT_PUBLISHED = {STDLIB}
@@ -89,6 +97,20 @@ def zstd_file(src: Path, dest: Path):
     import zstandard  # noqa: PLC0415  (.venv-pyodide has it; the tests import this module from .venv)
 
     dest.write_bytes(zstandard.ZstdCompressor(level=ZSTD_LEVEL).compress(src.read_bytes()))
+
+
+def brotli_file(src: Path, dest: Path):
+    """``src`` brotli-compressed into ``dest``, from build/cache/ when this exact input was done before."""
+    import brotli  # noqa: PLC0415  (.venv-pyodide has it, as zstandard)
+
+    data = src.read_bytes()
+    cached = CACHE / f"{hashlib.sha256(data).hexdigest()}-q{BROTLI['quality']}.br"
+    if not cached.exists():
+        CACHE.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_suffix(".tmp")
+        partial.write_bytes(brotli.compress(data, **BROTLI))
+        partial.rename(cached)
+    shutil.copyfile(cached, dest)
 
 
 def build_wheel(work: Path) -> Path:
@@ -238,6 +260,7 @@ def main():
         gzip_file(sparse, files / "snapshot.bin.gz")
         gzip_file(files / "pyodide.asm.wasm", files / "pyodide.asm.wasm.gz")
         zstd_file(files / "pyodide.asm.wasm", files / "pyodide.asm.wasm.zst")
+        brotli_file(files / "pyodide.asm.wasm", files / "pyodide.asm.wasm.br")
         zstd_file(files / STDLIB, files / f"{STDLIB}.zst")
 
         pyodide_version = json.loads((PYODIDE_NPM / "package.json").read_text())["version"]
@@ -255,6 +278,10 @@ def main():
                        "full_bytes": (PYODIDE_NPM / STDLIB).stat().st_size, "entries": len(stdlib_kept)},
             "wasm": {"file": "pyodide.asm.wasm.gz", "integrity": sri(files / "pyodide.asm.wasm.gz"),
                      "bytes": (files / "pyodide.asm.wasm.gz").stat().st_size},
+            # The binary's own URL: compressed by hosts that do (precompressed .br/.gz beside it).
+            "wasm_raw": {"file": "pyodide.asm.wasm", "integrity": sri(files / "pyodide.asm.wasm"),
+                         "bytes": (files / "pyodide.asm.wasm").stat().st_size,
+                         "br_bytes": (files / "pyodide.asm.wasm.br").stat().st_size},
             "wasm_zst": {"file": "pyodide.asm.wasm.zst", "integrity": sri(files / "pyodide.asm.wasm.zst"),
                          "bytes": (files / "pyodide.asm.wasm.zst").stat().st_size},
             "products": json.loads(products.read_text(encoding="utf-8")),

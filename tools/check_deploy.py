@@ -320,6 +320,26 @@ def check_file(report, kind, url, *, types, required_type, compress, immutable, 
     return response
 
 
+def check_binary_copy(report, wasm, settings):
+    """Which copy of Pyodide's binary each start takes here (key-checker-unpacker.js): its own URL
+    when the host compresses it (br or zstd: both starts; gzip: the snapshot start), else the copy
+    the build compressed for that start."""
+    encoding, sent = wasm.encoding, f"{len(wasm.body):,} bytes"
+    sizes = settings.get("sizes", {})
+    plain = sizes.get("plain", {}).get("wasm")
+    if encoding in ("br", "zstd"):
+        report.ok(f"pyodide.asm.wasm comes as {encoding} ({sent}): both starts take it, inflated by the browser")
+    elif encoding in ("gzip", "x-gzip"):
+        report.ok(f"pyodide.asm.wasm comes as gzip ({sent}): the snapshot start takes it; the plain start "
+                  f"(slow connections) takes its zstd copy ({plain:,} bytes)" if plain else
+                  f"pyodide.asm.wasm comes as gzip ({sent}): the snapshot start takes it")
+        report.info("serving the build's pyodide.asm.wasm.br for it (nginx brotli_static, Caddy precompressed: "
+                    "deploy/) would let both starts take 2.8 MB")
+    else:
+        report.info("pyodide.asm.wasm comes uncompressed: each start takes the copy the build compressed for it "
+                    "(after one dropped request)")
+
+
 def check_files(report, base, checker_url, checker_html):
     page = RuntimeSettings()
     page.feed(checker_html)
@@ -356,10 +376,12 @@ def check_files(report, base, checker_url, checker_html):
                    immutable=bool(re.search(r"\.[0-9a-f]{8}\.min\.js$|/assets/pyodide/[0-9a-f]+/", url)))
 
     report.section("WebAssembly")
-    check_file(report, "wasm", urljoin(runtime, "pyodide.asm.wasm"), types={"application/wasm"},
+    wasm = check_file(report, "wasm", urljoin(runtime, "pyodide.asm.wasm"), types={"application/wasm"},
                required_type="Pyodide compiles it with WebAssembly.instantiateStreaming, which accepts "
                              "application/wasm only: the checker's fallback start fails. Serve .wasm as "
                              "application/wasm.", compress=True, immutable=True)
+    if wasm is not None and wasm.status == 200:
+        check_binary_copy(report, wasm, settings)
 
     report.section("Compressed runtime files (gzip, zstd: the page unpacks them itself)")
     for name in (settings["wasm"], settings["snapshot"], settings["wasmZst"], settings["stdlib"]):

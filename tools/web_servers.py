@@ -8,9 +8,10 @@
 
 Kinds: nginx, apache, caddy, python (``python3 -m http.server``). ``config="stock"`` is
 what the package does out of the box; ``config="deploy"`` adds the project's shipped
-configuration from ``deploy/``. Each server gets a free port and its own temp folder for
-config, pid and logs; it runs in the foreground and is stopped by its pid. Nothing
-system-wide (service, /var/log, /run) is touched.
+configuration from ``deploy/``; ``directives``, lines of Apache configuration added to its
+site (a host configured another way: ``AddEncoding x-gzip .gz``). Each server gets a free
+port and its own temp folder for config, pid and logs; it runs in the foreground and is
+stopped by its pid. Nothing system-wide (service, /var/log, /run) is touched.
 """
 
 import contextlib
@@ -90,6 +91,7 @@ def _readable_copy(site_dir, work):
 
 NGINX_CONF = """\
 {user}
+include /etc/nginx/modules-enabled/*.conf;
 worker_processes 1;
 daemon off;
 pid {work}/nginx.pid;
@@ -124,6 +126,10 @@ NGINX_STOCK_RULES = """\
 """
 
 
+# Debian's libnginx-mod-http-brotli-static (SYSTEM_PACKAGES), loaded from modules-enabled/.
+NGINX_BROTLI_MODULE = "/usr/lib/nginx/modules/ngx_http_brotli_static_module.so"
+
+
 def _nginx(site_dir, port, work, config):
     binary = _binary("nginx", "nginx")
     root = site_dir
@@ -134,6 +140,10 @@ def _nginx(site_dir, port, work, config):
     rules = NGINX_STOCK_RULES
     if config == "deploy":
         rules = f"        include {DEPLOY / 'nginx' / 'help-site.conf'};\n"
+        if Path(NGINX_BROTLI_MODULE).exists():  # as deploy/nginx/help-site.conf says
+            rules += f"        include {DEPLOY / 'nginx' / 'help-site-brotli.conf'};\n"
+    if Path("/usr/lib/nginx/modules").is_dir():  # modules-enabled/ names them relative to the prefix (-p)
+        (work / "modules").symlink_to("/usr/lib/nginx/modules")
     conf = work / "nginx.conf"
     conf.write_text(NGINX_CONF.format(user=user, work=work, port=port, root=root, site_rules=rules))
     return [binary, "-c", str(conf), "-p", str(work), "-e", str(work / "error.log")], {}, work / "error.log"
@@ -177,13 +187,14 @@ LogFormat "%h %l %u %t \\"%r\\" %>s %O \\"%{{Referer}}i\\" \\"%{{User-Agent}}i\\
 IncludeOptional conf-enabled/*.conf
 <VirtualHost 127.0.0.1:{port}>
     DocumentRoot {root}
+{directives}
     ErrorLog {work}/error.log
     CustomLog {work}/access.log combined
 </VirtualHost>
 """
 
 
-def _apache(site_dir, port, work, config):
+def _apache(site_dir, port, work, config, directives=""):
     binary = _binary("apache2", "apache2")
     env = {
         # What /etc/apache2/envvars sets; the stock confs refer to these.
@@ -212,7 +223,8 @@ def _apache(site_dir, port, work, config):
         allow_override = "All"
     conf = work / "apache2.conf"
     conf.write_text(APACHE_CONF.format(work=work, port=port, root=root, user=user,
-                                       allow_override=allow_override, extra_modules=extra_modules))
+                                       allow_override=allow_override, extra_modules=extra_modules,
+                                       directives=directives))
     return [binary, "-f", str(conf), "-DFOREGROUND"], env, work / "error.log"
 
 
@@ -261,8 +273,10 @@ def _wait_until_serving(process, base_url, output, log):
 
 
 @contextlib.contextmanager
-def serve(kind, site_dir, config="stock"):
+def serve(kind, site_dir, config="stock", directives=None):
     """Serve ``site_dir`` with a real ``kind`` server; yields ``http://127.0.0.1:PORT/``."""
+    if directives and kind != "apache":
+        raise ValueError("directives: Apache only")
     if kind not in STARTERS:
         raise ValueError(f"unknown server kind {kind!r}; one of {', '.join(KINDS)}")
     if config not in CONFIGS:
@@ -275,7 +289,8 @@ def serve(kind, site_dir, config="stock"):
     base_url = f"http://127.0.0.1:{port}/"
     process = None
     try:
-        command, env, log = STARTERS[kind](site_dir, port, work, config)
+        extra = {"directives": "\n".join(directives)} if directives else {}
+        command, env, log = STARTERS[kind](site_dir, port, work, config, **extra)
         output = work / "output.log"
         with open(output, "wb") as out:
             process = subprocess.Popen(command, env=dict(os.environ, **env), stdout=out,

@@ -150,6 +150,8 @@ def on_page_content(html, page, config, files):
         "snapshotBytes": manifest["snapshot"]["raw_bytes"],
         "wasm": manifest["wasm"]["file"], "wasmIntegrity": manifest["wasm"]["integrity"],
         "wasmZst": manifest["wasm_zst"]["file"], "wasmZstIntegrity": manifest["wasm_zst"]["integrity"],
+        "wasmRaw": manifest["wasm_raw"]["file"], "wasmRawIntegrity": manifest["wasm_raw"]["integrity"],
+        "wasmRawBytes": manifest["wasm_raw"]["bytes"],
         "wheel": manifest["wheel"]["file"], "wheelIntegrity": manifest["wheel"]["integrity"],
         "stdlib": manifest["stdlib"]["file"], "stdlibIntegrity": manifest["stdlib"]["integrity"],
         # What each start downloads, by file (the widget's "1.2 of 3.9 MB").

@@ -21,6 +21,8 @@
     var files = new URLSearchParams({ runtime: config.runtime, wasm: config.wasm, wasmIntegrity: config.wasmIntegrity,
                                       snapshot: config.snapshot, snapshotIntegrity: config.snapshotIntegrity,
                                       wasmZst: config.wasmZst, wasmZstIntegrity: config.wasmZstIntegrity,
+                                      wasmRaw: config.wasmRaw, wasmRawIntegrity: config.wasmRawIntegrity,
+                                      wasmRawBytes: config.wasmRawBytes,
                                       stdlib: config.stdlib, stdlibIntegrity: config.stdlibIntegrity,
                                       wheel: config.wheel });
     var unpacker = new Worker(script("key-checker-unpacker.js") + "?" + files, { type: "module" });

@@ -17,10 +17,20 @@
 //   used: Firefox and Safari have none, and Chromium's says "1.5 Mbit/s" until it has
 //   measured something.
 //
+// Which copy of the binary (issue 22): the binary's own URL (pyodide.asm.wasm) where the
+// host compresses it, else the start's own copy (gzip or zstd, made at build time):
+// - a copy already in the HTTP cache, the binary's own first (a return visit: 0 bytes);
+// - else the binary's own URL is asked for, and taken if the host sends it compressed
+//   (Content-Encoding) at least as small as the start's copy: any encoding for the
+//   snapshot start (gzip is what it has), brotli or zstd for the plain one (nginx
+//   brotli_static and Caddy precompressed serve the build's .br: 2.77 MB, zstd 2.89 MB).
+//   The browser inflates it natively: no JavaScript zstd;
+// - else that request is dropped once its headers are here, and the start's copy fetched.
+//
 // Files come in this worker's URL (overrides/partials/key-checker-start.js):
-// ?runtime=pyodide/HASH/&wasm=FILE&wasmIntegrity=SRI&wasmZst=…&snapshot=…&stdlib=…(each
-// with its Integrity)&wheel=FILE [&start=snapshot|plain: a start chosen beforehand, for
-// the benchmarks and tests].
+// ?runtime=pyodide/HASH/&wasm=FILE&wasmIntegrity=SRI&wasmZst=…&wasmRaw=…&snapshot=…
+// &stdlib=…(each with its Integrity)&wasmRawBytes=N&wheel=FILE [&start=snapshot|plain: a
+// start chosen beforehand, for the benchmarks and tests].
 // In, from the page: {type: "port", port}, sent once the page has started up: only then
 // does the CPU work (inflating, compiling) begin.
 // Out, on the port (to key-checker-worker.js): {type: "mode", mode} (the start chosen),
@@ -31,8 +41,10 @@
 // still on its way through a MessagePort (the compiled module) when the sending worker
 // closes right after posting it, and the start then waited forever (issue 15).
 // Out, to the page: {type: "progress", step: "mode", name: mode, probeMs} once chosen
-// (probeMs: the wheel's time, when it was timed);
-// {type: "progress", step: "downloading", name, bytes} while a file downloads, then
+// (probeMs: the wheel's time, when it was timed); {type: "progress", step: "binary", name:
+// "gzip"|"zstd"|"raw-br"|"raw-gzip"|…, cached} the copy of the binary taken;
+// {type: "progress", step: "downloading", name, bytes, share} while a file downloads
+// (share: how much of it, 0 to 1, when bytes count the inflated file), then
 // {type: "progress", step: "downloaded"|"unpacking"|"unpacked", name} (key-checker.js's
 // watchdog and progress).
 
@@ -77,6 +89,49 @@ async function cached(name) {
   }
 }
 
+// The binary's own URL, when the host sends it compressed with one of `encodings`; else
+// null (the request dropped once its headers are here).
+async function rawBinary(encodings) {
+  const controller = new AbortController();
+  try {
+    const response = await fetch(fileURL("wasmRaw"), { signal: controller.signal });
+    const encoding = (response.headers.get("Content-Encoding") || "").trim().toLowerCase();
+    if (response.ok && encodings.includes(encoding)) return { response, encoding };
+  } catch {
+    // not there, or the network failed: the start's own copy then
+  }
+  controller.abort();
+  return null;
+}
+
+// Encodings of the binary's own URL at least as small as each start's own copy.
+const RAW_ENCODINGS = { snapshot: ["br", "zstd", "gzip", "x-gzip"], plain: ["br", "zstd"] };
+
+// Each copy of the binary in the HTTP cache (a response, or null), looked up at once, while
+// the start is chosen.
+let inCache = null;
+function lookUpBinaries() {
+  inCache ??= Object.fromEntries(["wasmRaw", "wasm", "wasmZst"].map((file) => [file, cached(file)]));
+  return inCache;
+}
+
+// {file, format, response, copy, cached}: the copy of the binary the `mode` start takes
+// (see the top of this file).
+async function binary(mode) {
+  const [own, format] = FILES.wasm[mode];
+  const found = lookUpBinaries();
+  const [raw, ownCached] = await Promise.all([found.wasmRaw, found[own]]);
+  const taking = raw || ownCached;
+  for (const file of Object.keys(found)) { // the cached copies not taken: their bodies released
+    found[file].then((response) => response && response !== taking && response.body.cancel().catch(() => {}));
+  }
+  if (raw) return { file: "wasmRaw", format: "identity", response: raw, copy: "raw", cached: true };
+  if (ownCached) return { file: own, format, response: ownCached, copy: format, cached: true };
+  const fetched = await rawBinary(RAW_ENCODINGS[mode]);
+  if (fetched) return { file: "wasmRaw", format: "identity", response: fetched.response, copy: `raw-${fetched.encoding}`, cached: false };
+  return { file: own, format, response: null, copy: format, cached: false };
+}
+
 // How long the wheel takes to come, in ms: from the request to its last byte as Resource
 // Timing has it (a busy thread here does not count), else as this thread saw it.
 async function timeTheWheel() {
@@ -89,39 +144,51 @@ async function timeTheWheel() {
 }
 
 // Bytes as they come, to the page every TICK_MS (its watchdog gives a start whose download
-// stopped up): so the body is read here and its SRI hash checked here too (a fetch with
-// `integrity` hands the body over only once it is all here). Where the page has no
-// crypto.subtle (an http:// host other than loopback) the browser checks it, by steps.
-// `file`: its parameter in this worker's URL; `name`: what progress calls it.
+// stopped up), and the body for unpacking while it comes: the binary compiles and a file
+// inflates as its bytes arrive, not after the last one (issue 22). So the body is read
+// here, in two branches (a tee): one counts the bytes and checks the file's SRI hash once
+// it is all here (`checked`), the other is `body`, unpacked meanwhile; what it gives is
+// handed over only once `checked` holds (deliver()), so no unchecked byte is ever run.
+// Where the page has no crypto.subtle (an http:// host other than loopback) the browser
+// checks the hash itself (a fetch with `integrity` gives the body only once it is all
+// here), by steps. `file`: its parameter in this worker's URL; `name`: what progress calls it.
 async function download(name, file, response = null) {
   const integrity = files.get(`${file}Integrity`);
   if (!(self.crypto && crypto.subtle)) {
+    if (response) response.body.cancel().catch(() => {}); // fetched again, checked by the browser
     self.postMessage({ type: "progress", step: "fetching", name });
     const checked = await fetch(fileURL(file), { integrity });
     if (!checked.ok) throw new Error(`HTTP ${checked.status}`);
     self.postMessage({ type: "progress", step: "downloaded", name });
-    return checked;
+    return { body: checked.body, checked: Promise.resolve() };
   }
   response = response || await fetch(fileURL(file));
   if (!response.ok) throw new Error(`HTTP ${response.status}`);
-  self.postMessage({ type: "progress", step: "downloading", name, bytes: 0 });
+  const [counted, body] = response.body.tee();
+  // The binary's own URL comes inflated by the browser: its share, not its bytes, says how far.
+  const total = Number(files.get(`${file}Bytes`)) || null;
+  return { body, checked: countAndCheck(name, counted, integrity, total) };
+}
+
+async function countAndCheck(name, stream, integrity, total) {
+  const report = (bytes) => self.postMessage({ type: "progress", step: "downloading", name, bytes,
+                                               share: total ? Math.min(1, bytes / total) : null });
+  report(0);
   const chunks = [];
   let bytes = 0;
   let ticked = performance.now();
-  for (const reader = response.body.getReader(); ;) {
+  for (const reader = stream.getReader(); ;) {
     const { done, value } = await reader.read();
     if (done) break;
     chunks.push(value);
     bytes += value.length;
     if (performance.now() - ticked > TICK_MS) {
       ticked = performance.now();
-      self.postMessage({ type: "progress", step: "downloading", name, bytes });
+      report(bytes);
     }
   }
-  const body = await new Blob(chunks).arrayBuffer();
-  await checkIntegrity(body, integrity);
+  await checkIntegrity(await new Blob(chunks).arrayBuffer(), integrity);
   self.postMessage({ type: "progress", step: "downloaded", name });
-  return new Response(body);
 }
 
 // An SRI string ("sha256-BASE64", the build's) against the bytes.
@@ -134,7 +201,7 @@ async function checkIntegrity(body, integrity) {
 // While a file inflates (and the binary compiles as it streams), a tick to the page every
 // TICK_MS: on a slow or busy machine this is seconds of CPU work, and the page's watchdog
 // must not take it for a stall.
-async function inflate(response, name, format) {
+async function inflate(body, name, format) {
   let ticked = performance.now();
   const ticking = new TransformStream({
     transform(chunk, controller) {
@@ -146,13 +213,15 @@ async function inflate(response, name, format) {
     },
   });
   let decompression;
-  if (format === "zstd") {
+  if (format === "identity") {
+    return body.pipeThrough(ticking); // the browser inflated it (its Content-Encoding)
+  } else if (format === "zstd") {
     decompression = await (await zstdStream()).zstdDecompression(RUNTIME);
   } else {
     if (typeof DecompressionStream !== "function") throw new Error("no DecompressionStream");
     decompression = new DecompressionStream("gzip");
   }
-  return response.body.pipeThrough(decompression).pipeThrough(ticking);
+  return body.pipeThrough(decompression).pipeThrough(ticking);
 }
 
 // By name, for each start: [the file (its parameter in this worker's URL), its compression].
@@ -162,22 +231,24 @@ const FILES = {
   stdlib: { plain: ["stdlib", "zstd"] },
 };
 const unpack = {
-  wasm: async (response, format) => WebAssembly.compileStreaming(
-    new Response(await inflate(response, "wasm", format), { headers: { "Content-Type": "application/wasm" } })),
-  snapshot: async (response, format) => new Response(await inflate(response, "snapshot", format)).arrayBuffer(),
-  stdlib: async (response, format) => new Response(await inflate(response, "stdlib", format)).arrayBuffer(),
+  wasm: async (body, format) => WebAssembly.compileStreaming(
+    new Response(await inflate(body, "wasm", format), { headers: { "Content-Type": "application/wasm" } })),
+  snapshot: async (body, format) => new Response(await inflate(body, "snapshot", format)).arrayBuffer(),
+  stdlib: async (body, format) => new Response(await inflate(body, "stdlib", format)).arrayBuffer(),
 };
 
-// Download `name` as the `mode` start has it, then (once the page has started up) unpack it
-// and hand it to the worker. Progress names the file by `name`.
-function deliver(name, mode, response = null) {
-  const [file, format] = FILES[name][mode];
-  const downloaded = download(name, file, response);
+// Download `name` (`file`, its parameter in this worker's URL, compressed as `format`; or
+// `response`, its response already here), unpack it as it comes (once the page has started
+// up: the tee keeps what came before), and hand it to the worker once its hash is checked.
+// Progress names the file by `name`. Resolves when the download is checked.
+function deliver(name, { file, format, response = null }) {
+  const downloading = download(name, file, response);
+  const downloaded = downloading.then(({ checked }) => checked);
   downloaded.catch(() => {});
-  portReady.then((port) => downloaded
-    .then((r) => unpack[name](r, format))
+  portReady.then((port) => downloading
+    .then(({ body, checked }) => Promise.all([unpack[name](body, format), checked]))
     .then(
-      (value) => {
+      ([value]) => {
         try {
           port.postMessage({ type: "unpacked", name, value }, value instanceof ArrayBuffer ? [value] : []);
         } catch { // an engine that cannot post a compiled module: the worker compiles its own
@@ -212,16 +283,21 @@ async function choose() {
 }
 
 const received = new Set();
+lookUpBinaries();
 choose().then(({ mode, snapshot, probeMs = null }) => {
   const second = mode === "snapshot" ? "snapshot" : "stdlib";
   self.postMessage({ type: "progress", step: "mode", name: mode, probeMs });
   if (mode === "plain") zstdStream().catch(() => {}); // while the binary downloads
-  const wasm = deliver("wasm", mode);
+  const wasm = binary(mode).then((chosen) => {
+    self.postMessage({ type: "progress", step: "binary", name: chosen.copy, cached: chosen.cached });
+    return deliver("wasm", chosen);
+  });
   wasm.catch(() => {});
   // The plain start's stdlib once the binary is here: the binary then inflates and compiles
   // (0.6 s) while the stdlib downloads, not after the last byte.
   const after = mode === "plain" ? wasm.catch(() => {}) : Promise.resolve();
-  after.then(() => deliver(second, mode, snapshot).catch(() => {}));
+  const [file, format] = FILES[second][mode];
+  after.then(() => deliver(second, { file, format, response: snapshot }).catch(() => {}));
   portReady.then((port) => {
     port.postMessage({ type: "mode", mode });
     port.onmessage = ({ data }) => {

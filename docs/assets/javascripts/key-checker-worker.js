@@ -2,7 +2,7 @@
 //
 // Messages are plain objects. In: {type: "init", mode: "auto"|"plain", runtime, port,
 // wasmFormat} ("auto": the start key-checker-unpacker.js chooses, reached through `port`,
-// see below; wasmFormat, "gzip"|"zstd": which copy of the binary a plain start fetches),
+// see below; wasmFormat, "gzip"|"zstd"|"raw": which copy of the binary a plain start fetches),
 // then {id, type: "check", text, lang,
 // expect, length}. Out: {type: "progress", step} as the start goes on (key-checker.js's
 // watchdog moves to the next start when these stop coming), {type: "ready", mode, ms} or
@@ -102,8 +102,13 @@ function unpacked(name) {
   return handed[name];
 }
 
+// The engine's fetch, kept before usePrecompiledWasm() replaces self.fetch for Pyodide's
+// sake: this worker's own downloads must never get the stand-ins meant for Pyodide (the
+// last fallback, the plain binary, once did and failed to compile: issue 19).
+const realFetch = self.fetch.bind(self);
+
 async function fetchOk(url, integrity) {
-  const response = await fetch(url, integrity ? { integrity } : {});
+  const response = await realFetch(url, integrity ? { integrity } : {});
   if (!response.ok) throw new Error(`HTTP ${response.status} for ${url}`);
   return response;
 }
@@ -123,14 +128,18 @@ async function fetchInflated(name, integrity, format) {
 }
 
 // The WebAssembly binary, compiled as soon as its bytes are here, not when loadPyodide
-// gets to it: by the unpacker, or here from a compressed copy (`format`: the gzip one the
-// snapshot start had, or the zstd one), else from the plain file.
+// gets to it: by the unpacker, or here from the copy the failed start had (`format`:
+// "gzip", "zstd", or "raw", the binary's own URL, which the host compresses), else from
+// the binary's own URL.
 function compileWasm(runtime, compiled, format) {
-  const module = compiled || (format === "gzip"
+  const plainFile = () => WebAssembly.compileStreaming(fetchOk(WASM, runtime.wasmRawIntegrity));
+  if (compiled) return compiled.catch(plainFile);
+  if (format === "raw") return plainFile();
+  return (format === "gzip"
     ? fetchInflated(runtime.wasm, runtime.wasmIntegrity, "gzip")
     : fetchInflated(runtime.wasmZst, runtime.wasmZstIntegrity, "zstd"))
-    .then((body) => WebAssembly.compileStreaming(new Response(body, { headers: { "Content-Type": "application/wasm" } })));
-  return module.catch(() => WebAssembly.compileStreaming(fetchOk(WASM)));
+    .then((body) => WebAssembly.compileStreaming(new Response(body, { headers: { "Content-Type": "application/wasm" } })))
+    .catch(plainFile);
 }
 
 // Make Pyodide instantiate the module compiled above; its own fetch of the binary gets
@@ -140,7 +149,6 @@ function usePrecompiledWasm(module, stdlib) {
   const STAND_IN = Symbol("precompiled");
   wasmFailure = module.then(() => new Promise(() => {}));
   wasmFailure.catch(() => {});
-  const realFetch = self.fetch.bind(self);
   self.fetch = (input, init) => {
     const url = input instanceof Request ? input.url : String(input);
     if (new URL(url, RUNTIME).href === NO_STDLIB) return Promise.resolve(new Response(EMPTY_ZIP));

@@ -23,7 +23,9 @@ const DEBOUNCE_MS = 150;
 //   HANDOVER_MS (a message lost between two workers: issue 15, Firefox);
 // - while the auto start's files download, no byte for DOWNLOAD_STALL_MS (the
 //   unpacker reports bytes every quarter second: a slow connection is not a stall, a
-//   download that stopped is);
+//   download that stopped is); STALL_MS once the unpacker also inflates and compiles
+//   what came (it does so as the bytes arrive: a busy machine may hold its thread for
+//   seconds, and that is CPU work, not a stopped download);
 // - otherwise no progress at all for STALL_MS, from the start on (generous: on a busy
 //   phone each step is long CPU work; the plain start, the last one, has one step of
 //   1.6-1.9 s of CPU on this machine idle, 29 s when six jobs share its two cores).
@@ -57,7 +59,7 @@ const runtime = {
   nextId: 1,
   config: null,
   restarts: 0,
-  progress: { mode: null, chosen: null, steps: new Set(), bytes: {}, fellBack: false },
+  progress: { mode: null, chosen: null, binary: null, steps: new Set(), bytes: {}, shares: {}, fellBack: false },
   watchdog: null,
 };
 
@@ -85,7 +87,7 @@ function downloading({ mode, chosen, steps }) {
  * fellBack} (the widget shows it); bytes of the chosen start's downloads, totalBytes from
  * the runtime settings (`sizes`, by start and file). */
 export function progress() {
-  const { mode, chosen, steps, bytes, fellBack } = runtime.progress;
+  const { mode, chosen, steps, bytes, shares, fellBack } = runtime.progress;
   const all = stepsOf(runtime.progress);
   const sizes = (runtime.config && runtime.config.sizes && runtime.config.sizes[chosen]) || null;
   return {
@@ -95,7 +97,8 @@ export function progress() {
     total: all.length,
     downloading: downloading(runtime.progress),
     bytes: sizes ? Object.keys(sizes).reduce((sum, name) =>
-      sum + (steps.has(`downloaded:${name}`) ? sizes[name] : Math.min(bytes[name] || 0, sizes[name])), 0) : null,
+      sum + (steps.has(`downloaded:${name}`) ? sizes[name]
+        : Math.min(shares[name] != null ? shares[name] * sizes[name] : bytes[name] || 0, sizes[name])), 0) : null,
     totalBytes: sizes ? Object.values(sizes).reduce((sum, size) => sum + size, 0) : null,
     fellBack,
   };
@@ -112,7 +115,11 @@ function stopWorkers() {
 // re-arm the watchdog.
 function onProgress(mode, step, data = {}) {
   if (step.startsWith("mode:")) Object.assign(runtime.progress, { chosen: data.name, probeMs: data.probeMs });
-  if (step.startsWith("downloading:")) runtime.progress.bytes[data.name] = data.bytes;
+  if (step.startsWith("binary:")) runtime.progress.binary = { copy: data.name, cached: data.cached };
+  if (step.startsWith("downloading:")) {
+    runtime.progress.bytes[data.name] = data.bytes;
+    runtime.progress.shares[data.name] = data.share ?? null;
+  }
   runtime.progress.steps.add(step);
   watch(mode);
   for (const listener of runtime.listeners) listener(runtime.state);
@@ -130,7 +137,7 @@ function watch(mode) {
   const has = (prefix) => [...steps].some((done) => done.startsWith(prefix));
   const limit = handedOver.some((name) => !steps.has(`received:${name}`)) ? HANDOVER_MS
     : loading && has("fetching:") ? STALL_MS.plain
-    : loading && has("downloading:") ? DOWNLOAD_STALL_MS
+    : loading && has("downloading:") && !has("unpacking:") ? DOWNLOAD_STALL_MS
     : STALL_MS[runtime.progress.chosen || mode];
   runtime.watchdog = setTimeout(() => giveUp(mode), limit);
 }
@@ -162,10 +169,12 @@ function spawn(mode) {
   runtime.pending.clear();
   runtime.starting = true;
   // A fallback fetches the copy of the binary the failed start had (from the HTTP cache).
-  const wasmFormat = runtime.progress.chosen === "snapshot" ? "gzip" : "zstd";
+  const copy = runtime.progress.binary && runtime.progress.binary.copy;
+  const wasmFormat = copy && copy.startsWith("raw") ? "raw" : runtime.progress.chosen === "snapshot" ? "gzip" : "zstd";
   const started = mode === "auto" ? autoStart() : null;
   if (mode === "auto" && !started) return spawn("plain");
-  runtime.progress = { mode, chosen: null, steps: new Set(), bytes: {}, fellBack: runtime.progress.fellBack };
+  runtime.progress = { mode, chosen: null, binary: null, steps: new Set(), bytes: {}, shares: {},
+                       fellBack: runtime.progress.fellBack };
   watch(mode);
   runtime.unpacker = started && started.unpacker;
   if (runtime.unpacker) {
@@ -210,9 +219,10 @@ function listen(worker, mode, heard = []) {
       runtime.mode = data.mode;
       runtime.readyMs = data.ms;
       // Read by the benches and tests; probeMs: how long the connection probe took, if it
-      // ran; fellBack: this is the plain start after a failed one.
-      const { probeMs = null, fellBack } = runtime.progress;
-      performance.mark("key-checker-ready", { detail: { mode: data.mode, probeMs, fellBack } });
+      // ran; fellBack: this is the plain start after a failed one; binary: the copy of the
+      // binary the unpacker took and whether from the HTTP cache ({copy, cached}).
+      const { probeMs = null, fellBack, binary = null } = runtime.progress;
+      performance.mark("key-checker-ready", { detail: { mode: data.mode, probeMs, fellBack, binary } });
       setState("ready");
       for (const job of runtime.waiting.splice(0)) send(job);
     } else if (data.type === "failed") {

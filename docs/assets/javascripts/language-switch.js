@@ -7,11 +7,14 @@ document.addEventListener("DOMContentLoaded", () => {
   }
 }, { once: true });
 
+// Only a link that changes is written: on a page opened without a #fragment (most) this
+// touches nothing, so the page's start-up gets no style work from here (issue 22; a trace
+// of the load shows no layout or style recalculation with this script on its stack).
 function syncLanguageLinks() {
   for (const link of document.querySelectorAll("a.md-select__link[hreflang]")) {
     const target = new URL(link.href);
     target.hash = location.hash;
-    link.href = target.href;
+    if (link.href !== target.href) link.href = target.href;
   }
 }
 window.addEventListener("hashchange", syncLanguageLinks);
