@@ -115,6 +115,8 @@ def _separator_name(char, fmt, lang):
         key = "space"
     elif char in fmt.dashes:
         key = "dash"
+    elif char in fmt.group_breaks:
+        key = "separator"
     else:
         key = "other_space"
     return _TEXT[key][lang]
@@ -159,7 +161,7 @@ def diagnose(text, lang="ja", expect=None, key_format=None, length=None):
       two symbols name a known product (even if the rest is wrong).
     - ``position`` is 0-based and counts the symbols of the *compact* key
       (``compact(text)``: no hyphens, spaces or invisible characters); in the
-      display form the same symbol is at ``position + position // 5``.
+      display form it follows one separator per group before it.
       Messages say the same place 1-based ("position 7", "左から7文字目").
       Findings about removed characters (``full-width``, ``separators``,
       ``invisible``) and about the whole key have ``position`` None, except

@@ -41,11 +41,12 @@ def corrected_positions(text, result):
     normalized = result.get("normalized")
     if not normalized:
         return []
-    compact = normalized.replace("-", "")
+    fmt = default_format()
+    compact = normalized.replace(fmt.separator, "")
     kept = []
     for ch in text:
         folded = unicodedata.normalize("NFKC", ch)
-        kept.extend((c, folded != ch) for c in folded if c.isascii() and c.isalnum())
+        kept.extend((c, folded != ch) for c in folded if c.isascii() and (c.isalnum() or c in fmt.check_only))
     if len(kept) != len(compact):
         return sorted({f["position"] for f in result["findings"]
                        if f["code"] == "confusable" and isinstance(f["position"], int)})

@@ -14,9 +14,12 @@ import pytest
 import checker
 import checker.diagnosis
 import checker.exceptions
+import checker.crockford
+import checker.formatspec
 import checker.iso7064
 import checker.keyformat
 import checker.luhn
+import checker.verhoeff
 import checker.web
 
 VECTORS_DIR = Path(__file__).parent / "vectors"
@@ -90,7 +93,8 @@ def test_products_are_json_ready():
 
 
 @pytest.mark.parametrize(
-    "module", [checker, checker.diagnosis, checker.exceptions, checker.iso7064, checker.keyformat, checker.luhn, checker.web]
+    "module", [checker, checker.crockford, checker.diagnosis, checker.exceptions, checker.formatspec, checker.iso7064,
+     checker.keyformat, checker.luhn, checker.verhoeff, checker.web]
 )
 def test_doctests(module):
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
