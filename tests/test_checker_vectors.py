@@ -17,6 +17,7 @@ import checker.exceptions
 import checker.crockford
 import checker.formatspec
 import checker.iso7064
+import checker.keyfacts
 import checker.keyformat
 import checker.luhn
 import checker.verhoeff
@@ -93,7 +94,7 @@ def test_products_are_json_ready():
 
 
 @pytest.mark.parametrize(
-    "module", [checker, checker.crockford, checker.diagnosis, checker.exceptions, checker.formatspec, checker.iso7064,
+    "module", [checker, checker.crockford, checker.diagnosis, checker.exceptions, checker.formatspec, checker.iso7064, checker.keyfacts,
      checker.keyformat, checker.luhn, checker.verhoeff, checker.web]
 )
 def test_doctests(module):

@@ -23,6 +23,7 @@ do not run module workers from file:// pages. There the widget is rendered in it
 
 import hashlib
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -81,7 +82,8 @@ def on_config(config):
         _state["runtime_folder"] = runtime_folder(manifest)  # once per build, not per language
     _state["manifest"] = manifest
     _state["texts"] = yaml.safe_load(TEXTS.read_text(encoding="utf-8"))
-    _state["max_input_length"] = json.loads(FORMATS.read_text(encoding="utf-8"))["normalization"]["max_input_length"]
+    formats = Path(os.environ.get("CHECKER_FORMATS") or FORMATS)  # the file key_facts.py checked
+    _state["max_input_length"] = json.loads(formats.read_text(encoding="utf-8"))["normalization"]["max_input_length"]
     env = jinja2.Environment(
         # The theme's folders too, for Material's icons (`{% include ".icons/…svg" %}`).
         loader=jinja2.FileSystemLoader([TEMPLATE.parent, *config.theme.dirs]), autoescape=True,
