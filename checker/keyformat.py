@@ -166,7 +166,7 @@ class KeyFormat:
         if self.check_only:
             # Crockford's extra check symbols are key symbols in the last place only.
             last = self.length - 1
-            symbols = [(typed, None, False) if symbol in self.check_only and i != last else (typed, symbol, c)
+            symbols = [(typed, None, False) if symbol and symbol in self.check_only and i != last else (typed, symbol, c)
                        for i, (typed, symbol, c) in enumerate(symbols)]
         compact = "".join(symbol or typed for typed, symbol, _ in symbols)
         return Analysis(nfkc_changes, removed_invisible, separators, symbols, compact)

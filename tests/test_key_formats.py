@@ -296,3 +296,17 @@ def test_one_stray_space_is_reported_alone_in_every_format(name):
         assert result["valid"], (typed, result)
         removed = [f["message"] for f in result["findings"] if f["code"] == "separators"]
         assert all(m.endswith("(space ×1).") for m in removed), (typed, removed)
+
+
+def test_every_key_shape_in_the_readme_is_valid_as_written():
+    """README's table of key shapes: each example key passes with the fields written next to it."""
+    import re
+
+    normalization = real()["normalization"]
+    rows = re.findall(r'^\| [^|]+ \| `([^`]+)` \| (`"alphabet".*) \|$', (ROOT / "README.md").read_text(encoding="utf-8"),
+                      re.M)
+    assert len(rows) >= 6
+    for example, fields in rows:
+        spec = json.loads("{" + fields.replace("`", "") + "}")
+        assert schema_errors({"default": "x", "normalization": normalization, "formats": {"x": spec}}) == []
+        assert diagnose(example, key_format=KeyFormat(spec, normalization))["valid"], example

@@ -37,7 +37,8 @@ import page_markers  # noqa: E402
 import site_layout  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-RUNTIME = ROOT / "build" / "runtime"
+# CHECKER_RUNTIME=/path/runtime: a runtime built with `tools/build_runtime.py --out` (another vendor's formats).
+RUNTIME = Path(os.environ.get("CHECKER_RUNTIME") or ROOT / "build" / "runtime")
 MANIFEST = RUNTIME / "manifest.json"
 TEXTS = ROOT / "catalog" / "key-checker.yml"  # outside overrides/, which MkDocs would publish
 # The most the checker judges: the widget hands the runtime no more than that of a paste.
