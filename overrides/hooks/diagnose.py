@@ -109,6 +109,10 @@ def load_catalog(path, languages):
         raise CatalogError(f"diagnostics: cannot read {path}: {error}") from error
     if not isinstance(data, dict):
         raise CatalogError(f"diagnostics: {path} must hold a mapping")
+    unknown = sorted(set(data) - {"endpoints", "timeouts", "clock", *languages})
+    if unknown:
+        raise CatalogError(f"diagnostics: {path}: unknown field(s) {unknown}; "
+                           f"allowed: endpoints, timeouts, clock and the languages {list(languages)}")
     endpoints = [_check_endpoint(n, e, languages) for n, e in enumerate(data.get("endpoints") or [])]
     ids = [e["id"] for e in endpoints]
     if len(set(ids)) != len(ids):
