@@ -127,6 +127,6 @@ def is_valid(text):
 
 
 def format(text):  # noqa: A001 - the python-stdnum name
-    """The display form: the compact key in groups joined by hyphens."""
+    """The display form: the compact key in its groups, joined by the format's separator."""
     fmt = default_format()
     return fmt.display(fmt.compact(text))

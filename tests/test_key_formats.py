@@ -310,3 +310,24 @@ def test_every_key_shape_in_the_readme_is_valid_as_written():
         spec = json.loads("{" + fields.replace("`", "") + "}")
         assert schema_errors({"default": "x", "normalization": normalization, "formats": {"x": spec}}) == []
         assert diagnose(example, key_format=KeyFormat(spec, normalization))["valid"], example
+
+
+def test_no_page_states_the_key_by_hand():
+    """docs/ writes key facts as <!-- key:NAME --> placeholders: no example key, product table or
+    list of unused letters typed into a page (they would describe the example to every vendor)."""
+    import re
+
+    from checker import keyfacts
+
+    fmt = checker.default_format()
+    group = f"[{re.escape(fmt.alphabet)}]"
+    two_groups = re.compile(rf"{group}{{{fmt.groups[0]}}}{re.escape(fmt.separator)}{group}{{{fmt.groups[1]}}}")
+    stated = [keyfacts.facts(fmt, lang)[name] for lang in ("ja", "en")
+              for name in ("unused_letters", "unused_letters_or", "product_list", "product_names", "example_group")]
+    for page in sorted((ROOT / "docs").rglob("*.md")):
+        text = page.read_text(encoding="utf-8")
+        assert not two_groups.search(text), f"{page.name}: {two_groups.search(text).group(0)!r}"
+        for product in fmt.products:
+            assert f"| {product['prefix']} |" not in text, f"{page.name}: product table row {product['prefix']}"
+        for fact in stated:
+            assert fact not in text, f"{page.name} states {fact!r} by hand: use its <!-- key:… --> placeholder"
