@@ -152,6 +152,9 @@ def check_format(spec, normalization, where="format", source="formats.json"):
     check = spec["check"]
     if check not in CHECKS:
         _fail(where, "check", f"unknown check algorithm {check!r}; allowed: {', '.join(CHECKS)}", source)
+    if check == "crockford-mod-37" and separator in CROCKFORD_CHECK_ONLY:
+        _fail(where, "group_separator", f"{separator!r} is one of Crockford's check symbols {CROCKFORD_CHECK_ONLY}",
+              source)
     needed = CHECKS[check]
     if needed is not None and alphabet != needed:
         _fail(where, "check", f"{check} works on the alphabet {needed!r} only, not {alphabet!r}", source)

@@ -54,9 +54,11 @@ def corrected_positions(text, result):
 
 
 def check_json(text, lang="en", expect=None, length=None):
-    """``diagnose(text, lang=lang, expect=expect, length=length)`` plus ``corrected`` and
-    ``summary`` (``support_summary()``'s entries), as JSON text."""
+    """``diagnose(text, lang=lang, expect=expect, length=length)`` plus ``corrected``,
+    ``separator`` (the format's group separator) and ``summary`` (``support_summary()``'s
+    entries), as JSON text."""
     result = diagnose(text, lang=lang, expect=expect or None, length=length)
     result["corrected"] = corrected_positions(text, result)
+    result["separator"] = default_format().separator  # between the groups of "normalized"
     result["summary"] = support_summary(text, lang=lang, result=result)
     return json.dumps(result, ensure_ascii=False)

@@ -20,6 +20,7 @@ def test_the_result_is_diagnose_plus_corrected_and_summary(text, lang):
     result = checked(text, lang=lang)
     corrected = result.pop("corrected")
     summary = result.pop("summary")
+    assert result.pop("separator") == checker.default_format().separator
     assert result == checker.diagnose(text, lang=lang)
     assert all(isinstance(i, int) for i in corrected)
     assert summary == checker.support_summary(text, lang=lang)

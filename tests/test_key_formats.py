@@ -76,6 +76,8 @@ BAD = [
     ("Crockford mod 37 over digits", lambda d: d["formats"]["demo"].update(
         check="crockford-mod-37", alphabet="0123456789", products=[], confusables={}, lookalike_pairs=[]),
      "check", True),
+    ("Crockford check symbol as separator", lambda d: d["formats"]["demo"].update(
+        check="crockford-mod-37", group_separator="*"), "group_separator", True),
     ("both group_size and groups", _set((*DEMO, "groups"), [5, 5, 5, 5, 5]), "groups", True),
     ("neither group_size nor groups", _set((*DEMO, "group_size"), DELETE), "groups", True),
     ("groups not numbers", lambda d: d["formats"]["demo"].update(groups=["8", 4], group_size=None)

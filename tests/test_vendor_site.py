@@ -127,8 +127,10 @@ def test_the_widget_judges_this_vendors_keys(vendor_site, page, lang):
     page.goto(vendor_site.page_url(lang, "checker/"))
     wait_for_state(page, "ready")
     valid = next(v for v in fmt_vectors if v["id"].split("-", 1)[1].startswith("valid-display"))
-    shown = enter(page, valid["input"])
+    shown = enter(page, valid["input"].lower())
     assert shown["valid"] and shown["normalized"] == valid["normalized"] and shown["codes"] == []
+    # The symbols typed in lower case are marked, not the ones after them (the separator is a full stop).
+    assert "".join(shown["marked"]).upper() == "".join(c for c in valid["normalized"] if c.isalpha())
     wrong = next(v for v in generate.vectors(DOCUMENT) if "substitution-20" in v["id"])
     shown = enter(page, wrong["input"])
     assert not shown["valid"] and shown["codes"] == [f["code"] for f in wrong["findings"]]
