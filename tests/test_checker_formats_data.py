@@ -94,3 +94,12 @@ def test_every_format_answers_any_text(index, text, lang):
     assert json.loads(json.dumps(result, ensure_ascii=False)) == result
     assert result["valid"] == _is_valid(fmt, text)
     assert len(checker.masked_key(text, fmt)) <= len(fmt.pattern()) + 1
+
+
+def test_the_example_suite_knows_when_formats_json_is_another(monkeypatch):
+    import conftest
+
+    monkeypatch.setenv("CHECKER_FORMATS", str(conftest.EXAMPLE_FORMATS))
+    assert conftest.example_format_in_use()
+    monkeypatch.setenv("CHECKER_FORMATS", str(FILES[-1]))
+    assert not conftest.example_format_in_use()

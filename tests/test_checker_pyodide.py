@@ -127,6 +127,7 @@ def test_runs_in_the_pinned_pyodide(pyodide_report):
     assert "site-packages" in pyodide_report["checker_file"]
 
 
+@pytest.mark.example_format
 def test_every_vector_passes_in_pyodide(pyodide_report):
     expected = sum(1 for line in VECTORS.read_text(encoding="ascii").splitlines() if line.strip())
     assert pyodide_report["total"] == expected
@@ -135,11 +136,13 @@ def test_every_vector_passes_in_pyodide(pyodide_report):
     assert pyodide_report["passed"] == expected
 
 
+@pytest.mark.example_format
 def test_doctests_pass_in_pyodide(pyodide_report):
     assert pyodide_report["doctests"]["attempted"] > 0
     assert pyodide_report["doctests"]["failed"] == 0
 
 
+@pytest.mark.example_format
 @pytest.mark.parametrize("start", ["plain", "snapshot"])
 def test_every_vector_passes_on_the_shipped_runtime(start, shipped_plain_report, shipped_snapshot_report):
     report = {"plain": shipped_plain_report, "snapshot": shipped_snapshot_report}[start]
@@ -176,6 +179,7 @@ def test_the_snapshot_holds_every_module_of_the_shipped_stdlib(shipped_snapshot_
     assert not missing, f"modules the snapshot start could not import: {sorted(missing)}"
 
 
+@pytest.mark.example_format
 def test_the_support_summary_is_the_same_in_pyodide(pyodide_report):
     # Issue 11: one function makes the summary's lines about the key, wherever it runs.
     import hashlib

@@ -243,6 +243,10 @@ def test_a_digit_key_is_not_told_to_compare_letters():
         finding = diagnose(wrong, lang=lang, key_format=fmt)["findings"][0]
         assert finding["code"] == "checksum"
         assert not any(letter in finding["message"] for letter in "DSB")
+
+
+@pytest.mark.example_format
+def test_the_examples_checksum_message_names_its_lookalikes():
     assert "0 and D" in diagnose("S6AB1-CDEF2-GHJK3-MNPQ4-RSTV0", lang="en")["findings"][0]["message"]
 
 
@@ -271,6 +275,7 @@ def test_a_retail_shaped_key_without_check():
 
 # --- separators: one stray space is only a space (issue 19, item 5) ----------------------------
 
+@pytest.mark.example_format
 @pytest.mark.parametrize("typed", [
     "S6AB1-CD EF2-GHJK3-MNPQ4-RSTVH",  # a space inside a group
     "S6AB1 -CDEF2-GHJK3-MNPQ4-RSTVH",  # a space before a hyphen
