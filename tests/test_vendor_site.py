@@ -129,8 +129,14 @@ def test_the_widget_judges_this_vendors_keys(vendor_site, page, lang):
     valid = next(v for v in fmt_vectors if v["id"].split("-", 1)[1].startswith("valid-display"))
     shown = enter(page, valid["input"].lower())
     assert shown["valid"] and shown["normalized"] == valid["normalized"] and shown["codes"] == []
-    # The symbols typed in lower case are marked, not the ones after them (the separator is a full stop).
-    assert "".join(shown["marked"]).upper() == "".join(c for c in valid["normalized"] if c.isalpha())
+    # "I" read as "1" in the last group, after four full stops: the mark is on that "1".
+    body = "N3" + "ABCDEFGH" * 3 + "1" + "2345"
+    key = body + generate.Format(DOCUMENT).check_symbol(body)
+    typed = generate.Format(DOCUMENT).display(key[:26] + "I" + key[27:])
+    shown = enter(page, typed)
+    assert shown["valid"] and shown["codes"] == ["confusable"] and shown["marked"] == ["1"]
+    html = page.evaluate("document.querySelector('.key-checker__key').innerHTML")
+    assert html.startswith("N3ABCDEF.GHAB.CDEF.GHAB.CDEFGH<mark") and html.count("<mark") == 1, html
     wrong = next(v for v in generate.vectors(DOCUMENT) if "substitution-20" in v["id"])
     shown = enter(page, wrong["input"])
     assert not shown["valid"] and shown["codes"] == [f["code"] for f in wrong["findings"]]
