@@ -9,15 +9,24 @@ MKDOCS := NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs
 CHROMIUM ?= $(shell command -v chromium || command -v chromium-browser)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup runtime serve build offline test bench audit lock clean chromium system-packages
+.PHONY: help setup runtime serve build offline test bench audit lock clean chromium system-packages lint check translations translated new-page
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
 
 # --- set-up ---------------------------------------------------------------
 
-$(VENV)/.installed: requirements.lock
-	@test -x $(PY) || python3 -m venv $(VENV)
+# The site's tools run on pyproject.toml's requires-python (the pinned pymdown-extensions
+# needs 3.11.5): tools/find_python.sh picks the first such python3 / python3.13 / 3.12 /
+# 3.11 on PATH, then in pyenv, or says in one line which Python to install.
+PYTHON_MIN := $(shell sed -n 's/^requires-python = ">=\([0-9.]*\).*/\1/p' pyproject.toml)
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	@if ! $(PY) -c "import sys; sys.exit(sys.version_info[:3] < tuple(int(p) for p in '$(PYTHON_MIN)'.split('.')))" 2>/dev/null; then \
+	  py="$$(tools/find_python.sh $(PYTHON_MIN) 'the site (make setup)')" || exit 1; \
+	  echo "Making $(VENV) with $$py"; \
+	  rm -rf $(VENV) && "$$py" -m venv $(VENV); \
+	fi
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	@touch $@
 
@@ -49,7 +58,7 @@ system-packages: ## Make sure the Debian packages the tests drive are there (Chr
 chromium: system-packages
 
 lock: ## Re-pin Python dependencies from requirements.in into requirements.lock
-	rm -rf .venv-lock && python3 -m venv .venv-lock
+	py="$$(tools/find_python.sh $(PYTHON_MIN) 'make lock')" && rm -rf .venv-lock && "$$py" -m venv .venv-lock
 	.venv-lock/bin/pip install --quiet -r requirements.in
 	.venv-lock/bin/pip freeze --exclude-editable > requirements.lock
 	rm -rf .venv-lock
@@ -58,20 +67,14 @@ lock: ## Re-pin Python dependencies from requirements.in into requirements.lock
 # The checker wheel registered in Pyodide's lock file, the Pyodide files the site
 # ships and a memory snapshot, in build/runtime/ (tools/build_runtime.py). The
 # `pyodide lockfile` CLI needs Python >= 3.12: .venv-pyodide is made with the first
-# of python3.13, python3.12 (PATH), then pyenv's 3.13.x / 3.12.x that really runs.
+# that really runs (tools/find_python.sh: PATH, then pyenv).
 
 PYODIDE_VENV := .venv-pyodide
 RUNTIME := build/runtime/manifest.json
 CHECKER_SOURCES := pyproject.toml $(wildcard README.md) $(shell find checker -type f \( -name '*.py' -o -name '*.json' \) 2>/dev/null)
 
 $(PYODIDE_VENV)/.installed: requirements-pyodide.lock
-	@py=""; root="$$(pyenv root 2>/dev/null)"; \
-	for c in python3.13 python3.12 $${root:+$$root/versions/3.13*/bin/python3 $$root/versions/3.12*/bin/python3}; do \
-	  if "$$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then py="$$c"; break; fi; \
-	done; \
-	if [ -z "$$py" ]; then \
-	  echo "error: \`make runtime\` needs Python 3.12 or 3.13 (pyodide-build): install one (e.g. pyenv install 3.13)" >&2; exit 1; \
-	fi; \
+	@py="$$(tools/find_python.sh 3.12 'the checker runtime (make runtime: pyodide-build)')" || exit 1; \
 	echo "Making $(PYODIDE_VENV) with $$py"; \
 	rm -rf $(PYODIDE_VENV) && "$$py" -m venv $(PYODIDE_VENV)
 	$(PYODIDE_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-pyodide.lock
@@ -96,6 +99,28 @@ offline: setup runtime ## Build the offline bundle: dist/activation-help-offline
 
 # --- checks ----------------------------------------------------------------
 
+# The writer's check, in seconds, no browser, no root: the strict build, both languages
+# with the same section ids, links and anchors, the published links, the prose lint and
+# translation freshness (the tests in conftest.CHECK_MODULES; `make test` runs them too).
+# Out-of-date translations only warn; STRICT_TRANSLATIONS=1 (CI) makes them fail.
+check: setup runtime ## The writer's check, in seconds: build, both languages, links, prose lint, translations
+	@$(PY) -m pytest -m check -q --tb=line -p no:cacheprovider -W "default::UserWarning"
+
+# textlint from node_modules (package.json), rules and the product's words in lint/.
+lint: setup ## Prose lint of the pages (textlint; Japanese and English rules, our terms): one line per finding
+	@$(PY) tools/prose_lint.py
+
+translations: setup ## List translated pages whose source changed since they were translated
+	@$(PY) tools/translation_status.py report
+
+translated: setup ## After translating: make translated PAGE=faq (or PAGE=all) records the source's version
+	@test -n "$(PAGE)" || { echo "usage: make translated PAGE=faq   (or PAGE=all: every page not current)" >&2; exit 2; }
+	@$(PY) tools/translation_status.py stamp "$(PAGE)"
+
+new-page: setup ## A new page in both languages, in the nav: make new-page NAME=billing
+	@test -n "$(NAME)" || { echo "usage: make new-page NAME=billing   (lowercase letters, digits, hyphens)" >&2; exit 2; }
+	@$(PY) tools/new_page.py "$(NAME)"
+
 test: setup runtime system-packages ## Run every test (build, links, checker, browser)
 	CHROMIUM="$$(command -v chromium || command -v chromium-browser)" $(PY) -m pytest
 
@@ -105,7 +130,7 @@ bench: setup runtime system-packages ## Measure: build time, checker speed, widg
 .PHONY: check-deploy
 check-deploy: setup system-packages ## Check a published site: make check-deploy URL=https://help.example.com/
 	@test -n "$(URL)" || { echo "usage: make check-deploy URL=https://help.example.com/" >&2; exit 2; }
-	CHROMIUM="$$(command -v chromium || command -v chromium-browser)" $(PY) tools/check_deploy.py "$(URL)"
+	CHROMIUM="$$(command -v chromium || command -v chromium-browser)" $(PY) tools/check_deploy.py "$(URL)" $(ARGS)
 
 # Lighthouse lives in audit/ with its own lock file, so `make test` does not install it.
 audit/node_modules/.installed: audit/package.json audit/package-lock.json

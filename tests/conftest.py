@@ -59,14 +59,34 @@ def sample_keys():
 VALID_KEY, INVALID_KEY = sample_keys()
 
 
+# `make check`, the writer's check: these modules' tests get the `check` mark. They need no
+# browser and no server but Python's on loopback: the strict build, both languages with the
+# same section ids, links and anchors, the published links, the prose lint, translations.
+CHECK_MODULES = {"test_site_structure", "test_site_links", "test_page_checks", "test_error_codes",
+                 "test_prose_lint", "test_translations"}
+
+
+def pytest_ignore_collect(collection_path, config):
+    """`pytest -m check` does not even import the other modules (playwright and the rest): seconds."""
+    if (config.getoption("markexpr") == "check" and collection_path.suffix == ".py"
+            and collection_path.name.startswith("test_") and collection_path.stem not in CHECK_MODULES):
+        return True
+    return None
+
+
 def pytest_collection_modifyitems(config, items):
-    if example_format_in_use():
-        return
-    skip = pytest.mark.skip(reason="written for the example vendor's key format; formats.json describes another "
-                                   "(tests/test_checker_formats_data.py checks it with vectors made from the data)")
     for item in items:
-        if item.get_closest_marker("example_format"):
-            item.add_marker(skip)
+        if item.module.__name__ in CHECK_MODULES:
+            item.add_marker(pytest.mark.check)
+    if config.getoption("markexpr") == "check":
+        # Tests without the built site first: a failed build ends the run (the `site` fixture).
+        items.sort(key=lambda item: "site" in item.fixturenames)
+    if not example_format_in_use():
+        skip = pytest.mark.skip(reason="written for the example vendor's key format; formats.json describes another "
+                                       "(tests/test_checker_formats_data.py checks it with vectors made from the data)")
+        for item in items:
+            if item.get_closest_marker("example_format"):
+                item.add_marker(skip)
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -119,11 +139,17 @@ class Site:
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory):
+def site(tmp_path_factory, request):
     """Build the real site with `mkdocs build --strict` and serve it on 127.0.0.1."""
     try:
         served = ServedSite(tmp_path_factory.mktemp("site"))
     except BuildFailed as error:
+        if request.config.getoption("markexpr") == "check":
+            # `make check`: the build's warnings, one line each, instead of the same log
+            # repeated under every test that needs the site (the others have run first).
+            lines = [line for line in str(error).splitlines() if line.startswith(("WARNING", "ERROR"))]
+            pytest.exit("the strict build (mkdocs build --strict) failed:\n" + "\n".join(lines or [str(error)]),
+                        returncode=1)
         pytest.fail(str(error), pytrace=False)
     yield Site(served.dir, served.url, served.build_log)
     served.close()

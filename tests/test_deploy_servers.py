@@ -6,18 +6,19 @@ configuration, then with ours from deploy/ (tools/web_servers.py). So every test
 also proves the site works from an origin other than the one it was built for.
 """
 
+import http.client
 import json
 import os
 import subprocess
 import time
 import urllib.error
 import urllib.request
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 
 from conftest import LANGUAGES, ROOT
-from web_servers import serve
+from web_servers import TcpForwarder, serve
 
 PRODUCTION = "https://help.example.com/"
 SERVERS = ("nginx", "apache", "caddy")
@@ -256,3 +257,126 @@ def test_a_server_stops_when_what_started_it_is_killed(built, kind):
             return
         time.sleep(0.2)
     pytest.fail(f"{kind} still answers at {url} after what started it was killed")
+
+
+# --- behind a TCP forwarder, and the security headers (issue 19, items 9 and 17) -------
+
+def request_without_redirect(url):
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    try:
+        connection.request("GET", parts.path)
+        response = connection.getresponse()
+        response.read()
+        return response.status, response.getheader("Location")
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize("kind", SERVERS)
+def test_redirects_stay_on_the_readers_origin_behind_a_tcp_forwarder(kind, built):
+    code = next(iter(json.loads((built / "links.json").read_text(encoding="utf-8"))["codes"]))
+    with serve(kind, built, "deploy") as base_url:
+        forwarder = TcpForwarder(urlsplit(base_url).port)
+        try:
+            for path in (f"en/go/{code}", f"go/{code}", "en/checker"):
+                status, location = request_without_redirect(forwarder.url + path)
+                assert status in (301, 302, 307, 308), f"{kind} {path}: {status}"
+                target = urljoin(forwarder.url + path, location)
+                assert target == f"{forwarder.url}{path}/", f"{kind} {path}: Location {location}"
+        finally:
+            forwarder.close()
+
+
+SECURITY_HEADERS = {  # what every deploy/ configuration sends, with every file
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+}
+# Directives a header policy must leave to each page's own <meta> policy: a browser
+# applies both, so a header that sets them would narrow the checker's or the diagnosis's.
+LEFT_TO_THE_PAGE = ("default-src", "script-src", "worker-src", "connect-src", "style-src")
+
+
+def check_security_headers(where, headers):
+    for name, value in SECURITY_HEADERS.items():
+        assert headers.get(name) == value, f"{where}: {name}: {headers.get(name)}"
+    policy = headers.get("Content-Security-Policy") or ""
+    directives = {d.split()[0]: d.split()[1:] for d in policy.split(";") if d.strip()}
+    assert directives.get("frame-ancestors") == ["'none'"], f"{where}: {policy!r}"
+    assert not set(directives) & set(LEFT_TO_THE_PAGE), f"{where}: {policy!r}"
+
+
+@pytest.mark.parametrize("kind", SERVERS)
+def test_deploy_config_sends_the_security_headers_with_every_kind_of_file(kind, built):
+    runtime = next((built / "assets" / "pyodide").iterdir()).name
+    paths = ["", "en/checker/", "search/search_index.json", "assets/javascripts/key-checker-worker.js",
+             f"assets/pyodide/{runtime}/pyodide.asm.wasm", f"assets/pyodide/{runtime}/snapshot.bin.gz",
+             next(p.relative_to(built).as_posix() for p in (built / "assets" / "stylesheets").glob("main.*.min.css")),
+             "no-such-page/", "en/no-such-page/"]
+    with serve(kind, built, "deploy") as base_url:
+        for path in paths:
+            status, headers, _ = fetch(base_url + path)
+            assert status == (404 if "no-such-page" in path else 200), f"{kind} {path}: {status}"
+            check_security_headers(f"{kind} {path}", headers)
+
+
+@pytest.mark.parametrize("host", ["netlify", "cloudflare-pages"])
+def test_host_header_files_send_the_security_headers_on_every_path(host):
+    """Netlify and Cloudflare Pages read `_headers`: a path pattern, then indented `Name: value` lines."""
+    rules, current = {}, None
+    for line in (ROOT / "deploy" / host / "_headers").read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if not line[0].isspace():
+            current = rules.setdefault(line.strip(), {})
+        else:
+            name, value = line.strip().split(":", 1)
+            current[name.strip()] = value.strip()
+    check_security_headers(f"{host} /*", rules["/*"])
+    assert rules["/*"]["Strict-Transport-Security"].startswith("max-age=")  # both hosts serve https only
+
+
+@pytest.fixture(scope="module")
+def built_with_endpoints(tmp_path_factory):
+    """The site built with two loopback activation servers in "Check this computer"."""
+    import sys
+    sys.path.insert(0, str(ROOT / "tools"))
+    from diagnose_endpoints import LoopbackEndpoints
+
+    endpoints = LoopbackEndpoints()
+    folder = tmp_path_factory.mktemp("diagnose-deploy")
+    catalog = endpoints.write_catalog(folder / "diagnostics.yml", ids=["healthy", "rate-limited"])
+    env = dict(os.environ, SITE_URL=PRODUCTION, NO_MKDOCS_2_WARNING="1", DIAGNOSTICS_CATALOG=str(catalog))
+    result = subprocess.run([str(ROOT / ".venv" / "bin" / "mkdocs"), "build", "--strict", "--site-dir",
+                             str(folder / "site")], cwd=ROOT, env=env, capture_output=True, text=True)
+    if result.returncode:
+        endpoints.close()
+        pytest.fail(f"mkdocs build --strict failed:\n{result.stdout}{result.stderr}", pytrace=False)
+    yield folder / "site", endpoints
+    endpoints.close()
+
+
+@pytest.mark.parametrize("kind", SERVERS)
+def test_the_diagnosis_reaches_its_endpoints_behind_the_deploy_config(kind, built_with_endpoints, browser):
+    """The header policy of deploy/ must not narrow the diagnose page's connect-src."""
+    directory, endpoints = built_with_endpoints
+    with serve(kind, directory, "deploy") as base_url:
+        visit = Visit(browser, base_url)
+        try:
+            visit.page.goto(f"{base_url}en/diagnose/")
+            while visit.page.evaluate("document.querySelector('.diagnose').dataset.state") != "ready":
+                visit.page.wait_for_timeout(50)
+            visit.page.click(".diagnose__start")
+            deadline = time.monotonic() + 30
+            while visit.page.evaluate("document.querySelector('.diagnose').dataset.state") != "done":
+                assert time.monotonic() < deadline, f"{kind}: the diagnosis did not finish"
+                visit.page.wait_for_timeout(50)
+            kinds = visit.page.evaluate("""Object.fromEntries([...document.querySelectorAll(
+                '.diagnose__item[data-endpoint]')].map(li => [li.dataset.endpoint, li.dataset.result]))""")
+            assert kinds == {"healthy": "endpoint_reachable", "rate-limited": "endpoint_server_error"}, kind
+            # Chromium notes the 429 in the console: what that endpoint is there to answer.
+            problems = [p for p in visit.problems if endpoints.urls["rate-limited"] not in p]
+            assert not problems and not visit.csp_violations(), (kind, problems, visit.csp_violations())
+            assert set(visit.elsewhere) == {endpoints.urls["healthy"], endpoints.urls["rate-limited"]}
+        finally:
+            visit.close()

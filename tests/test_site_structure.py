@@ -33,7 +33,10 @@ def language_pages(site, lang):
 
 
 def test_strict_build_has_no_warnings(site):
-    assert "WARNING" not in site.build_log, site.build_log
+    # Only the shipped example's own notice (tests/test_diagnose_catalog.py checks it).
+    warnings = [line for line in site.build_log.splitlines()
+                if "WARNING" in line and "lists example activation servers" not in line]
+    assert not warnings, site.build_log
 
 
 def test_link_and_anchor_validation_is_on():

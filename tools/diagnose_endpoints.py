@@ -18,7 +18,7 @@ CATALOG = ROOT / "catalog" / "diagnostics.yml"
 HANG_TIMEOUT_MS = 1500  # the never-answering endpoint's timeout: short, so runs stay quick
 
 
-def _handler(status, cors):
+def _handler(status, cors, options):
     class Handler(http.server.BaseHTTPRequestHandler):
         requests = []  # (method, path, headers) of every request, for the privacy tests
 
@@ -31,6 +31,8 @@ def _handler(status, cors):
             self.send_response(status)
             if cors:
                 self.send_header("Access-Control-Allow-Origin", "*")
+                if options.get("expose_date"):  # lets the page compare clocks with this server
+                    self.send_header("Access-Control-Expose-Headers", "Date")
             self.send_header("Content-Type", "text/plain")
             self.send_header("Content-Length", str(len(body)))
             self.send_header("Cache-Control", "no-store")
@@ -80,17 +82,21 @@ def _closed_port():
 SERVING = {
     "healthy": (204, True, True),
     "busy": (503, True, True),
+    "rate-limited": (429, True, True),   # too many requests: the server's side too
     "opaque": (200, False, False),       # cannot say whether it is healthy: the browser can't read it
     "no-cors-503": (503, False, True),   # a load balancer's error page without CORS headers
 }
 KINDS = {  # what the page must report for each endpoint id
     "healthy": "endpoint_reachable",
     "busy": "endpoint_server_error",
+    "rate-limited": "endpoint_server_error",
     "opaque": "endpoint_opaque",
     "no-cors-503": "endpoint_opaque_after_cors",
     "hang": "endpoint_timeout",
     "closed": "endpoint_blocked",
+    "demo": "endpoint_demo",
 }
+DEMO_URL = "https://activation.example.com/health"  # the example vendor's placeholder: never tried
 
 
 class LoopbackEndpoints:
@@ -99,14 +105,22 @@ class LoopbackEndpoints:
     def __init__(self):
         self.servers = {}
         self.urls = {}
+        # "healthy" exposes its Date header (set_clock_visible changes that while running).
+        self.options = {endpoint_id: {"expose_date": endpoint_id == "healthy"} for endpoint_id in SERVING}
         for endpoint_id, (status, cors, _) in SERVING.items():
-            server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _handler(status, cors))
+            server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
+                                                     _handler(status, cors, self.options[endpoint_id]))
             threading.Thread(target=server.serve_forever, daemon=True).start()
             self.servers[endpoint_id] = server
             self.urls[endpoint_id] = f"http://127.0.0.1:{server.server_address[1]}/health"
         self.hanging = _Hanging()
         self.urls["hang"] = f"http://127.0.0.1:{self.hanging.port}/health"
         self.urls["closed"] = f"http://127.0.0.1:{_closed_port()}/health"
+        self.urls["demo"] = DEMO_URL
+
+    def set_clock_visible(self, endpoint_id, visible):
+        """Whether `endpoint_id` lets the page read its Date header (Access-Control-Expose-Headers)."""
+        self.options[endpoint_id]["expose_date"] = visible
 
     def requests(self, endpoint_id):
         return self.servers[endpoint_id].RequestHandlerClass.requests
@@ -120,6 +134,8 @@ class LoopbackEndpoints:
                      "cors": SERVING.get(endpoint_id, (0, True, True))[2]}
             if endpoint_id == "hang":
                 entry["timeout_ms"] = HANG_TIMEOUT_MS
+            if endpoint_id == "demo":
+                entry["demo"] = True
             endpoints.append(entry)
         base["endpoints"] = endpoints
         return base

@@ -23,6 +23,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -301,6 +302,47 @@ def serve_fixture(kind, config="stock"):
         with serve(kind, site.dir, config) as base_url:
             yield base_url
     return fixture
+
+
+# --- a TCP forwarder in front of a server ---------------------------------------
+
+class TcpForwarder:
+    """A plain TCP relay on its own loopback port, as `docker -p` or an L4 load balancer
+    is: the server behind it sees its own port, the reader only knows this one."""
+
+    def __init__(self, target_port):
+        self.target_port = target_port
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.listener.settimeout(0.5)
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}/"
+        self.running, self.sockets = True, []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while self.running:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                continue
+            upstream = socket.create_connection(("127.0.0.1", self.target_port), timeout=30)
+            self.sockets += [client, upstream]
+            for source, sink in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+
+    @staticmethod
+    def _pump(source, sink):
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+            sink.shutdown(socket.SHUT_WR)
+        except OSError:
+            pass
+
+    def close(self):
+        self.running = False
+        self.listener.close()
+        for sock in self.sockets:
+            sock.close()
 
 
 if __name__ == "__main__":

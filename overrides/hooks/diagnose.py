@@ -11,6 +11,13 @@ stylesheet only) and ``page.meta["connect_src"]``:
 the endpoint URLs, which ``overrides/hooks/csp.py`` adds to that page's ``connect-src``.
 No endpoint configured: the policy stays ``connect-src 'self'`` and the page says so.
 
+An endpoint marked ``demo: true``, or on a host name reserved for examples (RFC 2606 and
+6761: example.com, .example, .test, .invalid), is the example vendor's placeholder: the
+page lists it as an example and never tries it (nor does its policy allow it), so no reader
+is told something is wrong on their computer because of it. The build prints a warning
+line while one is listed (not a MkDocs warning, which would stop ``--strict``);
+``DIAGNOSTICS_STRICT=1`` makes it an error, for a vendor's release build.
+
 Links in the texts ("troubleshooting/#check-firewall") are written as the build writes
 page URLs (``site_layout.page_link``). The offline bundle (``make offline``, opened from a
 file) renders the widget in its ``offline`` state instead: Chromium runs no module script
@@ -45,6 +52,10 @@ ENDPOINT_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 # Characters that would end or split a CSP source expression, or that CSP would ignore.
 UNSAFE_IN_CSP = re.compile(r"[\s;,'\"?#*]")
+# Host names that can never be a real server (RFC 2606, RFC 6761).
+EXAMPLE_HOST = re.compile(r"(^|\.)(example\.(com|net|org)|example|test|invalid)$", re.I)
+STRICT_ENV = "DIAGNOSTICS_STRICT"
+STATUS_RANGE = re.compile(r"^([1-5]\d\d)-([1-5]\d\d)$")
 
 _state = {}
 
@@ -97,8 +108,32 @@ def _check_endpoint(number, entry, languages):
     timeout = entry.get("timeout_ms")
     if timeout is not None and (not isinstance(timeout, int) or isinstance(timeout, bool) or timeout <= 0):
         raise CatalogError(f"diagnostics: endpoint {endpoint_id!r}: timeout_ms must be a positive whole number")
+    if not isinstance(entry.get("demo", False), bool):
+        raise CatalogError(f"diagnostics: endpoint {endpoint_id!r}: demo must be true or false")
+    demo = entry.get("demo", False) or bool(EXAMPLE_HOST.search(parts.hostname))
     return {"id": endpoint_id, "name": {lang: names[lang] for lang in languages}, "url": url,
-            "healthy_status": statuses, "cors": entry["cors"], "timeout_ms": timeout}
+            "healthy_status": statuses, "cors": entry["cors"], "timeout_ms": timeout, "demo": demo}
+
+
+def _status_ranges(value):
+    """`server_side_status` ([429, "500-599"]) as [[low, high], ...]."""
+    if not isinstance(value, list) or not value:
+        raise CatalogError("diagnostics: server_side_status must be a list of HTTP statuses or ranges (\"500-599\")")
+    ranges = []
+    for item in value:
+        match = STATUS_RANGE.match(item) if isinstance(item, str) else None
+        if isinstance(item, int) and not isinstance(item, bool) and 100 <= item <= 599:
+            ranges.append([item, item])
+        elif match and int(match.group(1)) <= int(match.group(2)):
+            ranges.append([int(match.group(1)), int(match.group(2))])
+        else:
+            raise CatalogError(f"diagnostics: server_side_status: {item!r} is neither an HTTP status nor a range "
+                               "such as \"500-599\"")
+    return ranges
+
+
+# Every top-level field of catalog/diagnostics.yml besides the languages' texts.
+TOP_LEVEL_FIELDS = ("endpoints", "server_side_status", "timeouts", "clock")
 
 
 def load_catalog(path, languages):
@@ -109,10 +144,10 @@ def load_catalog(path, languages):
         raise CatalogError(f"diagnostics: cannot read {path}: {error}") from error
     if not isinstance(data, dict):
         raise CatalogError(f"diagnostics: {path} must hold a mapping")
-    unknown = sorted(set(data) - {"endpoints", "timeouts", "clock", *languages})
+    unknown = sorted(set(data) - {*TOP_LEVEL_FIELDS, *languages})
     if unknown:
         raise CatalogError(f"diagnostics: {path}: unknown field(s) {unknown}; "
-                           f"allowed: endpoints, timeouts, clock and the languages {list(languages)}")
+                           f"allowed: {', '.join(TOP_LEVEL_FIELDS)} and the languages {list(languages)}")
     endpoints = [_check_endpoint(n, e, languages) for n, e in enumerate(data.get("endpoints") or [])]
     ids = [e["id"] for e in endpoints]
     if len(set(ids)) != len(ids):
@@ -144,19 +179,36 @@ def load_catalog(path, languages):
         if keys != reference:
             raise CatalogError(f"diagnostics: texts differ between {languages[0]} and {lang}: "
                                f"{sorted(reference ^ keys)}")
-    return {"endpoints": endpoints, "timeouts": timeouts, "threshold_seconds": threshold, "texts": texts}
+    return {"endpoints": endpoints, "timeouts": timeouts, "threshold_seconds": threshold, "texts": texts,
+            "server_side_status": _status_ranges(data.get("server_side_status"))}
+
+
+def placeholders(catalog):
+    """The demo endpoints (placeholders a vendor must replace): their URLs."""
+    return [endpoint["url"] for endpoint in catalog["endpoints"] if endpoint["demo"]]
+
+
+def placeholder_warning(catalog, path):
+    urls = placeholders(catalog)
+    if not urls:
+        return None
+    return (f"diagnostics: {path} lists example activation servers ({', '.join(urls)}): "
+            "\"Check this computer\" shows them as examples and tries no real server. Replace them with "
+            f"your own before publishing ({STRICT_ENV}=1 makes this an error).")
 
 
 def connect_sources(catalog):
-    """The CSP `connect-src` sources the diagnosis needs: exactly the endpoint URLs."""
-    return [endpoint["url"] for endpoint in catalog["endpoints"]]
+    """The CSP `connect-src` sources the diagnosis needs: exactly the URLs of the endpoints it tries."""
+    return [endpoint["url"] for endpoint in catalog["endpoints"] if not endpoint["demo"]]
 
 
 def page_settings(catalog, lang):
     """What the page script needs besides its texts (JSON-ready)."""
     return {
         "endpoints": [{"id": e["id"], "name": e["name"][lang], "url": e["url"], "healthyStatus": e["healthy_status"],
-                       "cors": e["cors"], "timeoutMs": e["timeout_ms"]} for e in catalog["endpoints"]],
+                       "cors": e["cors"], "timeoutMs": e["timeout_ms"], "demo": e["demo"]}
+                      for e in catalog["endpoints"]],
+        "serverSideStatus": catalog["server_side_status"],
         "onlineTimeoutMs": catalog["timeouts"]["online_ms"],
         "clockThresholdSeconds": catalog["threshold_seconds"],
     }
@@ -171,7 +223,13 @@ def _json_for_script(value):
 
 def on_config(config):
     languages = [entry["locale"] for entry in config.plugins["i18n"].config.languages]
-    _state["catalog"] = load_catalog(catalog_path(), languages)
+    catalog = _state["catalog"] = load_catalog(catalog_path(), languages)
+    warning = placeholder_warning(catalog, catalog_path())
+    if warning and os.environ.get(STRICT_ENV, "") not in ("", "0"):
+        raise CatalogError(warning)
+    if warning and _state.get("warned") != warning:  # once per build, not once per language
+        _state["warned"] = warning
+        print(f"WARNING -  {warning}", file=sys.stderr)
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATE.parent), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     _state["template"] = env.get_template(TEMPLATE.name)
@@ -203,7 +261,7 @@ def on_page_content(html, page, config, files):
         page.url, lang, config.plugins["i18n"].default_language, config.use_directory_urls)
     widget = _state["template"].render(
         lang=lang, t=texts, offline=offline, language_root=language_root,
-        endpoints=[{"name": e["name"][lang], "url": e["url"]} for e in catalog["endpoints"]],
+        endpoints=[{"name": e["name"][lang], "url": e["url"], "demo": e["demo"]} for e in catalog["endpoints"]],
         script_texts=_json_for_script(texts["script"]),
         settings=_json_for_script(page_settings(catalog, lang)),
     )

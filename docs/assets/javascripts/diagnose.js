@@ -13,7 +13,12 @@
 //   apart by the `securitypolicyviolation` event it fires.
 // Nothing outside the data file is contacted: the page's CSP connect-src lists exactly its
 // endpoints (redirects included). In "cors" mode a redirect is not followed at all and
-// counts as an unexpected answer (a captive portal, a proxy).
+// counts as an unexpected answer (a captive portal, a proxy). A demo endpoint (the example
+// vendor's placeholder) is listed, never tried.
+// The clock: this computer's against the help site's server (`Date` of the online check)
+// and, where an activation server exposes its `Date` to CORS, against that one too. Two
+// servers that agree make a verdict on this computer's clock; one server alone only says
+// which two clocks disagree.
 
 import { supportSummary } from "./support-summary.js";
 
@@ -94,22 +99,28 @@ async function checkOnline(settings) {
       signal: timeoutSignal(settings.onlineTimeoutMs),
     });
     const roundTrip = performance.now() - start;
-    const date = Date.parse(response.headers.get("Date") || "");
-    let skewMs = null;
-    if (Number.isFinite(date)) {
-      const age = Number(response.headers.get("Age")) || 0;
-      // The header is cut to whole seconds: the server's time was half a second later on average.
-      const serverTime = date + 500 + age * 1000;
-      skewMs = deviceStart + roundTrip / 2 - serverTime;
-    }
-    return { kind: "online_ok", roundTrip, skewMs };
+    return { kind: "online_ok", roundTrip, skewMs: skewFrom(response, deviceStart, roundTrip) };
   } catch (error) {
     return { kind: isTimeout(error) ? "online_timeout" : "online_failed", skewMs: null };
   }
 }
 
+/** This computer's clock minus a server's, from its `Date` header (null if unreadable). */
+function skewFrom(response, deviceStart, roundTrip) {
+  const date = Date.parse(response.headers.get("Date") || "");
+  if (!Number.isFinite(date)) return null;
+  const age = Number(response.headers.get("Age")) || 0;
+  // The header is cut to whole seconds: the server's time was half a second later on average.
+  return deviceStart + roundTrip / 2 - (date + 500 + age * 1000);
+}
+
+function inRanges(status, ranges) {
+  return ranges.some(([low, high]) => status >= low && status <= high);
+}
+
 /** One activation endpoint: what a browser can tell about it (see the top of this file). */
-async function checkEndpoint(endpoint) {
+async function checkEndpoint(endpoint, settings) {
+  if (endpoint.demo) return { kind: "endpoint_demo" };
   const origin = new URL(endpoint.url).origin;
   const ask = (mode) => fetch(endpoint.url, {
     method: "GET", mode, credentials: "omit", cache: "no-store", referrerPolicy: "no-referrer",
@@ -117,12 +128,18 @@ async function checkEndpoint(endpoint) {
     redirect: mode === "cors" ? "manual" : "follow", signal: timeoutSignal(endpoint.timeoutMs),
   });
   try {
+    const deviceStart = Date.now();
+    const start = performance.now();
     const response = await ask(endpoint.cors ? "cors" : "no-cors");
+    // Readable only when the server lists Date in Access-Control-Expose-Headers.
+    const skewMs = response.type === "cors" ? skewFrom(response, deviceStart, performance.now() - start) : null;
     if (response.body) response.body.cancel().catch(() => {});
     if (response.type === "opaque") return { kind: "endpoint_opaque" };
     if (response.type === "opaqueredirect") return { kind: "endpoint_unexpected", status: "3xx" };
-    if (endpoint.healthyStatus.includes(response.status)) return { kind: "endpoint_reachable", status: response.status };
-    if (response.status >= 500) return { kind: "endpoint_server_error", status: response.status };
+    if (endpoint.healthyStatus.includes(response.status)) return { kind: "endpoint_reachable", status: response.status, skewMs };
+    if (inRanges(response.status, settings.serverSideStatus)) {
+      return { kind: "endpoint_server_error", status: response.status, skewMs };
+    }
     return { kind: "endpoint_unexpected", status: response.status };
   } catch (error) {
     if (isTimeout(error)) return { kind: "endpoint_timeout" };
@@ -228,15 +245,19 @@ class Diagnosis {
 
     const online = await checkOnline(settings);
     const endpoints = online.kind === "online_ok"
-      ? await Promise.all(settings.endpoints.map(checkEndpoint))
-      : settings.endpoints.map(() => ({ kind: "endpoint_offline" }));
+      ? await Promise.all(settings.endpoints.map((endpoint) => checkEndpoint(endpoint, settings)))
+      : settings.endpoints.map((endpoint) => ({ kind: endpoint.demo ? "endpoint_demo" : "endpoint_offline" }));
     const results = [this.onlineResult(online)];
     if (settings.endpoints.length === 0) {
       results.push({ check: "endpoint", name: t.checks.activation, kind: "no_endpoints", status: "info",
         message: t.results.no_endpoints });
     }
     settings.endpoints.forEach((endpoint, i) => results.push(this.endpointResult(endpoint, endpoints[i])));
-    results.push(this.clockResult(online.skewMs), this.timezoneResult(), this.browserResult(), this.keyCheckerResult());
+    // The first activation server whose clock could be read, in the catalog's order.
+    const index = endpoints.findIndex((outcome) => Number.isFinite(outcome.skewMs));
+    const activation = index < 0 ? null : { name: settings.endpoints[index].name, skewMs: endpoints[index].skewMs };
+    results.push(this.clockResult(online.skewMs, activation), this.timezoneResult(), this.browserResult(),
+      this.keyCheckerResult());
 
     const durationMs = performance.now() - started;
     this.render(results, startedAt, durationMs);
@@ -251,12 +272,11 @@ class Diagnosis {
   onlineResult(online) {
     const { t, settings } = this;
     const ok = online.kind === "online_ok";
+    const values = { ms: ok ? Math.round(online.roundTrip) : "", seconds: seconds(settings.onlineTimeoutMs) };
     return {
       check: "online", name: t.checks.online, kind: online.kind, status: ok ? "ok" : "problem",
-      message: format(t.results[online.kind], {
-        ms: ok ? Math.round(online.roundTrip) : "", seconds: seconds(settings.onlineTimeoutMs),
-      }),
-      link: ok ? null : t.links.online,
+      message: format(t.results[online.kind], values),
+      details: t.details[online.kind] && format(t.details[online.kind], values), link: ok ? null : t.links.online,
     };
   }
 
@@ -264,34 +284,58 @@ class Diagnosis {
     const { t } = this;
     const kind = outcome.kind;
     // Offline: the online check carries the problem; these were not tried.
-    const status = { endpoint_reachable: "ok", endpoint_opaque: "info", endpoint_csp: "info", endpoint_offline: "info" }[kind]
-      || "problem";
+    const status = { endpoint_reachable: "ok", endpoint_opaque: "info", endpoint_csp: "info", endpoint_offline: "info",
+      endpoint_demo: "info" }[kind] || "problem";
     const link = {
       endpoint_server_error: t.links.server_error, endpoint_opaque_after_cors: t.links.server_error,
       endpoint_timeout: t.links.timeout, endpoint_blocked: t.links.blocked, endpoint_offline: t.links.online,
       endpoint_unexpected: t.links.unexpected, endpoint_csp: t.links.csp,
     }[kind] || null;
+    const values = { name: endpoint.name, status: outcome.status ?? "", seconds: seconds(endpoint.timeoutMs) };
     return {
       check: "endpoint", id: endpoint.id, name: format(t.checks.endpoint, { name: endpoint.name }), kind, status,
-      httpStatus: outcome.status ?? null,
-      message: format(t.results[kind], {
-        name: endpoint.name, status: outcome.status ?? "", seconds: seconds(endpoint.timeoutMs),
-      }),
-      link,
+      httpStatus: outcome.status ?? null, message: format(t.results[kind], values),
+      details: t.details[kind] && format(t.details[kind], values), link,
     };
   }
 
-  clockResult(skewMs) {
+  /**
+   * This computer's clock against this site's server (`siteSkewMs`) and, when one exposed
+   * its Date, an activation server (`activation`: {name, skewMs}). A verdict on this
+   * computer's clock only when two servers agree; one server alone: which clocks differ.
+   */
+  clockResult(siteSkewMs, activation) {
     const { t, settings } = this;
-    const base = { check: "clock", name: t.checks.clock, skewMs };
-    if (skewMs === null) return { ...base, kind: "clock_unknown", status: "info", message: t.results.clock_unknown };
-    if (Math.abs(skewMs) <= settings.clockThresholdSeconds * 1000) {
-      return { ...base, kind: "clock_ok", status: "ok",
-        message: format(t.results.clock_ok, { seconds: settings.clockThresholdSeconds }) };
+    const limitMs = settings.clockThresholdSeconds * 1000;
+    const off = (ms) => ms !== null && Math.abs(ms) > limitMs;
+    const minutes = (ms) => Math.max(1, Math.round(Math.abs(ms) / 60000));
+    const site = Number.isFinite(siteSkewMs) ? siteSkewMs : null;
+    let kind;
+    let skewMs;
+    let other = t.clock_site;
+    if (activation) {
+      other = activation.name;
+      skewMs = activation.skewMs;
+      if (!off(skewMs)) kind = off(site) ? "clock_site_differs" : "clock_ok";
+      else if (site === null) kind = skewMs > 0 ? "clock_differs_ahead" : "clock_differs_behind";
+      else if (!off(site)) kind = "clock_server_differs";
+      else if (Math.sign(site) === Math.sign(skewMs)) kind = skewMs > 0 ? "clock_ahead" : "clock_behind";
+      else kind = skewMs > 0 ? "clock_differs_ahead" : "clock_differs_behind";
+    } else {
+      skewMs = site;
+      if (site === null) kind = "clock_unknown";
+      else if (!off(site)) kind = "clock_ok";
+      else kind = site > 0 ? "clock_differs_ahead" : "clock_differs_behind";
     }
-    const kind = skewMs > 0 ? "clock_ahead" : "clock_behind";
-    const minutes = Math.max(1, Math.round(Math.abs(skewMs) / 60000));
-    return { ...base, kind, status: "problem", message: format(t.results[kind], { minutes }), link: t.links.clock };
+    const status = { clock_unknown: "info", clock_ok: "ok", clock_site_differs: "ok" }[kind] || "problem";
+    const link = { clock_server_differs: t.links.server_error }[kind] || (status === "problem" ? t.links.clock : null);
+    const values = {
+      other, seconds: settings.clockThresholdSeconds,
+      minutes: kind === "clock_site_differs" ? minutes(site - skewMs) : minutes(skewMs ?? 0),
+      site: site === null ? "" : String(Math.round(site / 60000)),
+    };
+    return { check: "clock", name: t.checks.clock, kind, status, skewMs: skewMs ?? null, siteSkewMs: site,
+      message: format(t.results[kind], values), details: t.details[kind] && format(t.details[kind], values), link };
   }
 
   timezoneResult() {
@@ -321,8 +365,9 @@ class Diagnosis {
       return { check: "key-checker", name: t.checks.key_checker, kind: "key_checker_ok", status: "ok",
         message: t.results.key_checker_ok };
     }
+    const values = { missing: missing.map((id) => t.features[id]).join(", ") };
     return { check: "key-checker", name: t.checks.key_checker, kind: "key_checker_missing", status: "problem",
-      message: format(t.results.key_checker_missing, { missing: missing.map((id) => t.features[id]).join(", ") }),
+      message: format(t.results.key_checker_missing, values), details: format(t.details.key_checker_missing, values),
       link: t.links.key_checker };
   }
 
@@ -339,10 +384,17 @@ class Diagnosis {
       item.dataset.status = result.status;
       if (result.id) item.dataset.endpoint = result.id;
       if (result.check === "clock" && result.skewMs !== null) item.dataset.skewMs = String(Math.round(result.skewMs));
+      if (result.check === "clock" && result.siteSkewMs !== null) item.dataset.siteSkewMs = String(Math.round(result.siteSkewMs));
       const head = element("p", "diagnose__head");
       head.append(element("span", "diagnose__badge", t.status[result.status]), " ",
         element("strong", "diagnose__name", result.name));
       item.append(head, element("p", "diagnose__message", result.message));
+      if (result.details) {
+        // Technical words (DNS, CORS, Date headers …) stay out of the plain sentence above.
+        const details = element("details", "diagnose__details");
+        details.append(element("summary", null, t.details_title), element("p", null, result.details));
+        item.append(details);
+      }
       if (result.link) {
         const link = element("a", "diagnose__link", result.link.text);
         link.href = new URL(result.link.href, this.languageRoot).href;
@@ -357,7 +409,7 @@ class Diagnosis {
     const summary = supportSummary(t.summary_title, [
       [t.summary_time, startedAt.toISOString()],
       [t.summary_duration, format(t.summary_duration_value, { seconds: (durationMs / 1000).toFixed(1) })],
-      ...results.map((r) => [r.name, `${t.status[r.status]}: ${r.message}`]),
+      ...results.map((r) => [r.name, `${t.status[r.status]}: ${r.message}${r.details ? ` (${r.details})` : ""}`]),
     ]);
     const copy = element("button", "md-button diagnose__copy", t.copy);
     copy.type = "button";
