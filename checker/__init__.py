@@ -47,6 +47,18 @@ hidden middle of the key but how many characters it has.
 ('studio/5', True, 'entering-keys/#typing-mistakes')
 """
 
+import sys
+
+from .formatspec import FormatsError
+
+try:
+    from .keyformat import KeyFormat, default_format
+except FormatsError as _error:
+    if sys.argv[:1] == ["-m"]:  # `python -m checker` is starting: one line, not a traceback
+        print(f"checker: {_error}", file=sys.stderr)
+        raise SystemExit(3) from None
+    raise
+
 from .diagnosis import (
     FALLBACK_LANGUAGE,
     FINDING_CODES,
@@ -60,7 +72,6 @@ from .diagnosis import (
     products,
 )
 from .exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength, ValidationError
-from .keyformat import KeyFormat, default_format
 from .summary import masked_key, support_summary
 
 __version__ = "0.1.0"
@@ -85,6 +96,7 @@ __all__ = [
     "pick_language",
     "KeyFormat",
     "default_format",
+    "FormatsError",
     "ValidationError",
     "InvalidFormat",
     "InvalidLength",
@@ -115,6 +127,6 @@ def is_valid(text):
 
 
 def format(text):  # noqa: A001 - the python-stdnum name
-    """The display form: the compact key in groups joined by hyphens."""
+    """The display form: the compact key in its groups, joined by the format's separator."""
     fmt = default_format()
     return fmt.display(fmt.compact(text))

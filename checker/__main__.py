@@ -19,6 +19,7 @@ import os
 import sys
 
 from . import __version__, default_format, diagnose, message_catalog, pick_language, products
+from .keyfacts import message_fields
 
 EXIT_VALID, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 # Enough bytes for the longest text the checker judges, in any encoding (4 bytes per
@@ -115,7 +116,7 @@ def _too_long_diagnosis(data, lang, expect):
     result = diagnose(text, lang=lang, expect=expect, length=count)
     finding = result["findings"][0]  # too-long-input, the only finding then
     finding["message"] = message_catalog()["findings"][finding["code"]]["message_at_least"][lang].format(
-        count=count, length=key_format.length)
+        **message_fields(key_format, lang), count=count, length=key_format.length)
     return result
 
 

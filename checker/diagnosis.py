@@ -15,6 +15,7 @@ section each finding points to.
 import json
 from importlib import resources
 
+from .keyfacts import message_fields
 from .keyformat import default_format
 
 __all__ = [
@@ -115,6 +116,8 @@ def _separator_name(char, fmt, lang):
         key = "space"
     elif char in fmt.dashes:
         key = "dash"
+    elif char in fmt.group_breaks:
+        key = "separator"
     else:
         key = "other_space"
     return _TEXT[key][lang]
@@ -124,12 +127,12 @@ def _product_name(entry, lang):
     return entry["name"].get(lang) or entry["name"].get(FALLBACK_LANGUAGE) or entry["prefix"]
 
 
-def _finding(code, lang, position=None, suggestions=(), variant="message", **fields):
+def _finding(code, lang, position=None, suggestions=(), variant="message", facts=None, **fields):
     entry = _CATALOG["findings"][code]
     return {
         "code": code,
         "severity": entry["severity"],
-        "message": entry[variant][lang].format(**fields),
+        "message": entry[variant][lang].format(**(facts or {}), **fields),
         "position": position,
         "help": entry["help"],
         "suggestions": list(suggestions),
@@ -159,7 +162,7 @@ def diagnose(text, lang="ja", expect=None, key_format=None, length=None):
       two symbols name a known product (even if the rest is wrong).
     - ``position`` is 0-based and counts the symbols of the *compact* key
       (``compact(text)``: no hyphens, spaces or invisible characters); in the
-      display form the same symbol is at ``position + position // 5``.
+      display form it follows one separator per group before it.
       Messages say the same place 1-based ("position 7", "左から7文字目").
       Findings about removed characters (``full-width``, ``separators``,
       ``invisible``) and about the whole key have ``position`` None, except
@@ -178,11 +181,16 @@ def diagnose(text, lang="ja", expect=None, key_format=None, length=None):
         raise TypeError(f"diagnose() needs a str, not {type(text).__name__}")
     fmt = key_format or default_format()
     lang = pick_language(lang)
+    facts = message_fields(fmt, lang)
+
+    def finding(code, **fields):
+        return _finding(code, lang, facts=facts, **fields)
+
     result = {"valid": False, "normalized": None, "product": None, "version": None, "findings": []}
     findings = result["findings"]
     count = max(len(text), length if isinstance(length, int) else 0)
     if count > fmt.max_input_length:
-        findings.append(_finding("too-long-input", lang, count=count, length=fmt.length))
+        findings.append(finding("too-long-input", count=count, length=fmt.length))
         return result
 
     analysis = fmt.analyse(text)
@@ -190,13 +198,13 @@ def diagnose(text, lang="ja", expect=None, key_format=None, length=None):
         changes = [
             _text("change", lang, old=_show(old, lang), new=_show(new, lang)) for old, new in analysis.nfkc_changes
         ]
-        findings.append(_finding("full-width", lang, changes=_listing(changes, lang)))
+        findings.append(finding("full-width", changes=_listing(changes, lang)))
     if analysis.separators:
         names = [_separator_name(c, fmt, lang) for c in analysis.separators]
-        findings.append(_finding("separators", lang, removed=_counted(names, lang)))
+        findings.append(finding("separators", removed=_counted(names, lang)))
     if analysis.invisible:
         names = [f"U+{ord(c):04X}" for c in analysis.invisible]
-        findings.append(_finding("invisible", lang, removed=_counted(names, lang)))
+        findings.append(finding("invisible", removed=_counted(names, lang)))
 
     compact = analysis.compact
     all_known = True
@@ -216,14 +224,14 @@ def diagnose(text, lang="ja", expect=None, key_format=None, length=None):
             fields = {"char": _show(typed, lang), "alphabet": fmt.alphabet}
         else:
             fields = {"char": _show(typed, lang), "replacement": _show(symbol, lang)}
-        findings.append(_finding(code, lang, position=position, number=position + 1, **fields))
+        findings.append(finding(code, position=position, number=position + 1, **fields))
 
     if not compact:
-        findings.append(_finding("empty", lang, pattern=fmt.pattern(), length=fmt.length))
+        findings.append(finding("empty", pattern=fmt.pattern(), length=fmt.length))
         return result
     right_length = len(compact) == fmt.length
     if not right_length:
-        findings.append(_finding("length", lang, expected=fmt.length, actual=len(compact)))
+        findings.append(finding("length", expected=fmt.length, actual=len(compact)))
 
     entry = None
     prefix_symbols = analysis.symbols[: fmt.prefix_length]
@@ -236,9 +244,8 @@ def diagnose(text, lang="ja", expect=None, key_format=None, length=None):
                 for p in fmt.products
             ]
             findings.append(
-                _finding(
+                finding(
                     "unknown-product",
-                    lang,
                     position=0,
                     prefix=_show(prefix, lang),
                     known=_TEXT["list_separator"][lang].join(known),
@@ -251,16 +258,15 @@ def diagnose(text, lang="ja", expect=None, key_format=None, length=None):
         result["normalized"] = fmt.display(compact)
         if not fmt.checksum_ok(compact):
             suggestions = fmt.suggestions(compact)
-            variant = "message_with_suggestions" if suggestions else "message"
-            findings.append(_finding("checksum", lang, suggestions=suggestions, variant=variant))
+            variant = "message_with_suggestions" if suggestions else "message" if facts["pairs"] else "message_without_pairs"
+            findings.append(finding("checksum", suggestions=suggestions, variant=variant))
 
     if entry is not None and isinstance(expect, str):
         wanted = fmt.by_id.get(expect.strip())
         if wanted is not None and wanted is not entry:
             findings.append(
-                _finding(
+                finding(
                     "version-mismatch",
-                    lang,
                     position=0,
                     actual=_product_name(entry, lang),
                     expected=_product_name(wanted, lang),

@@ -14,25 +14,29 @@ reports it. The functions of the package (``compact``, ``validate``,
 """
 
 import json
+import os
 import unicodedata
 from importlib import resources
 
-from . import iso7064, luhn
+from . import crockford, formatspec, iso7064, luhn, verhoeff
 from .exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
+from .formatspec import FormatsError
 
-__all__ = ["KeyFormat", "Analysis", "default_format", "load_formats"]
+__all__ = ["KeyFormat", "Analysis", "FormatsError", "default_format", "load_formats", "FORMATS_FILE_VARIABLE"]
 
-# Check algorithms a format may name: (checksum function, value of a valid key).
+# Check algorithms a format may name (formatspec.CHECKS says which alphabet each needs):
+# the module whose is_valid(key, alphabet) and calc_check_digit(body, alphabet) it uses.
 _CHECKS = {
-    "luhn": (luhn.checksum, 0),
-    "iso7064-mod-37-36": (iso7064.checksum, 1),
-    "none": (None, None),
+    "luhn": luhn,
+    "verhoeff": verhoeff,
+    "iso7064-mod-11-10": iso7064,  # the hybrid system over ten digits
+    "iso7064-mod-37-36": iso7064,  # over the 36 letters and digits
+    "crockford-mod-37": crockford,
+    "none": None,
 }
-
-
-def _code_points(items):
-    """Turn ["U+200B", ...] into a frozenset of characters."""
-    return frozenset(chr(int(item.removeprefix("U+"), 16)) for item in items)
+# Another vendor's formats.json for CPython (tests, the command line); the wheel the
+# browser runs carries its own copy (tools/build_runtime.py --formats).
+FORMATS_FILE_VARIABLE = "CHECKER_FORMATS"
 
 
 class Analysis:
@@ -47,51 +51,57 @@ class Analysis:
     def __init__(self, nfkc_changes, invisible, separators, symbols, compact):
         self.nfkc_changes = nfkc_changes  # [(original, replacement)], first occurrence each
         self.invisible = invisible  # removed invisible characters, in order
-        self.separators = separators  # removed separators beyond the standard group hyphens
+        self.separators = separators  # removed separators beyond the key's own group separators
         self.symbols = symbols
         self.compact = compact
 
 
 class KeyFormat:
-    """One key format, built from its entry in formats.json."""
+    """One key format, built from its entry in formats.json (checked by ``formatspec``)."""
 
-    def __init__(self, spec, normalization):
+    def __init__(self, spec, normalization, name="format", source="formats.json"):
+        formatspec.check_format(spec, normalization, f"format {name!r}" if name != "format" else name, source)
         self.alphabet = spec["alphabet"]
-        if len(set(self.alphabet)) != len(self.alphabet):
-            raise ValueError("alphabet has repeated symbols")
         self.case_sensitive = bool(spec.get("case_sensitive", False))
         self.length = int(spec["length"])
-        self.group_size = int(spec.get("group_size") or self.length)
-        self.separator = spec.get("group_separator", "-")
-        self.check = spec.get("check", "none")
-        if self.check not in _CHECKS:
-            raise ValueError(f"unknown check algorithm {self.check!r}")
-        self._checksum, self._valid_checksum = _CHECKS[self.check]
+        self.groups = formatspec.groups_of(spec)
+        self.group_size = self.groups[0] if len(set(self.groups)) == 1 else None  # None: groups differ
+        self.separator = spec["group_separator"]
+        self.check = spec["check"]
+        self._check_module = _CHECKS[self.check]
+        # Crockford's check symbol may be one of five symbols no other position uses.
+        self.check_only = crockford.CHECK_SYMBOLS[32:] if self.check == "crockford-mod-37" else ""
         self.max_input_length = int(normalization["max_input_length"])
-        self.dashes = _code_points(normalization["dash_characters"])
-        self.invisible = _code_points(normalization["invisible_characters"])
+        self.dashes = formatspec.code_points(normalization["dash_characters"])
+        self.invisible = formatspec.code_points(normalization["invisible_characters"])
+        # What a reader may type between groups: the separator, what looks like it, any dash.
+        self.separator_lookalikes = formatspec.code_points(spec.get("separator_lookalikes", []))
+        self.group_breaks = self.dashes | self.separator_lookalikes | {self.separator}
         self.confusables = dict(spec.get("confusables", {}))
         self.max_suggestions = int(spec.get("max_suggestions", 5))
         self.products = [dict(p) for p in spec.get("products", [])]
         self.by_prefix = {p["prefix"]: p for p in self.products}
         self.by_id = {f'{p["product"]}/{p["version"]}': p for p in self.products}
         lengths = {len(prefix) for prefix in self.by_prefix}
-        if len(lengths) > 1:
-            raise ValueError("product prefixes must all have the same length")
         self.prefix_length = lengths.pop() if lengths else 0
+        # Where the key's own separators stand (symbols before each), and every run of
+        # whole groups a separator may close (a stray symbol earlier shifts positions).
+        self.boundaries = frozenset(sum(self.groups[: i + 1]) for i in range(len(self.groups) - 1))
+        self.runs = frozenset(sum(self.groups[i:j]) for i in range(len(self.groups))
+                              for j in range(i + 1, len(self.groups) + 1))
         # Partners for the look-alike swaps, in the order the data lists the pairs.
         self.partners = {}
         for a, b in spec.get("lookalike_pairs", []):
             self.partners.setdefault(a, []).append(b)
             self.partners.setdefault(b, []).append(a)
         self._table = self._symbol_table()
-        self._check_consistency()
 
     def _symbol_table(self):
         """Map every accepted character to (symbol, is_confusable)."""
         table = {}
         sources = [(s, s, False) for s in self.alphabet]
         sources += [(c, s, True) for c, s in self.confusables.items()]
+        sources += [(s, s, False) for s in self.check_only]
         for char, symbol, confusable in sources:
             variants = [char]
             if not self.case_sensitive:
@@ -101,22 +111,6 @@ class KeyFormat:
             for variant in variants:
                 table.setdefault(variant, (symbol, confusable))
         return table
-
-    def _check_consistency(self):
-        for char, symbol in self.confusables.items():
-            if symbol not in self.alphabet:
-                raise ValueError(f"confusable {char!r} maps to {symbol!r}, not in the alphabet")
-            if char in self.alphabet:
-                raise ValueError(f"confusable {char!r} is itself in the alphabet")
-        for char in self._table:
-            if char in self.dashes or char in self.invisible or char.isspace():
-                raise ValueError(f"key symbol {char!r} is also a separator")
-        for prefix in self.by_prefix:
-            if any(s not in self.alphabet for s in prefix):
-                raise ValueError(f"product prefix {prefix!r} uses symbols outside the alphabet")
-        for symbol, partners in self.partners.items():
-            if symbol not in self.alphabet or any(p not in self.alphabet for p in partners):
-                raise ValueError("look-alike pairs must use alphabet symbols")
 
     # --- normalization ------------------------------------------------------
 
@@ -135,40 +129,45 @@ class KeyFormat:
                     nfkc_changes.append((char, new))
                 parts.append(new)
             text = "".join(parts)
-        table, invisible, dashes = self._table, self.invisible, self.dashes
-        group, hyphen = self.group_size, self.separator
+        table, invisible, breaks = self._table, self.invisible, self.group_breaks
+        own, runs, boundaries = self.separator, self.runs, self.boundaries
         symbols, removed_invisible, separators = [], [], []
-        after_symbol = False  # was the previous visible character a key character?
-        pending = False  # a group hyphen seen: standard only if a key character comes later
-        # Characters since the last separator: a hyphen is the key's own when it closes
-        # whole groups. Counted per run, so one stray character early in the key cannot
-        # turn every later hyphen into noise; an unreadable character (a NUL, a combining
-        # mark) may stand for a symbol or be extra, so either count closes a group.
+        pending = False  # the key's own separator seen: kept only if a key character comes later
+        # A separator is the key's own when it stands where the key has one: after whole
+        # groups counted from the last group break (so one stray symbol early in the key
+        # cannot turn every later separator into noise), or at a group boundary of the key.
+        # Spaces do not break the count: "S6AB1-CD EF2-…" keeps its second hyphen. An
+        # unreadable character (a NUL, a combining mark) may stand for a symbol or be
+        # extra, so either count closes a group.
         run = readable = 0
         for char in text:
             entry = table.get(char)
             if entry is not None:
                 symbols.append((char, entry[0], entry[1]))
                 pending = False
-                after_symbol = True
                 run += 1
                 readable += 1
             elif char in invisible:
                 removed_invisible.append(char)
-            elif char in dashes or char.isspace():
-                if char == hyphen and after_symbol and (run % group == 0 or (readable and readable % group == 0)):
+            elif char in breaks or char.isspace():
+                closes = run in runs or readable in runs or len(symbols) in boundaries
+                if char == own and run and not pending and closes:
                     pending = True
                 else:
                     separators.append(char)
-                after_symbol = False
-                run = readable = 0
+                if char in breaks:
+                    run = readable = 0
             else:
                 symbols.append((char, None, False))
                 pending = False
-                after_symbol = True
                 run += 1
         if pending:
-            separators.append(hyphen)
+            separators.append(own)
+        if self.check_only:
+            # Crockford's extra check symbols are key symbols in the last place only.
+            last = self.length - 1
+            symbols = [(typed, None, False) if symbol and symbol in self.check_only and i != last else (typed, symbol, c)
+                       for i, (typed, symbol, c) in enumerate(symbols)]
         compact = "".join(symbol or typed for typed, symbol, _ in symbols)
         return Analysis(nfkc_changes, removed_invisible, separators, symbols, compact)
 
@@ -176,18 +175,24 @@ class KeyFormat:
 
     def checksum_ok(self, compact):
         """Whether a key of known symbols passes the format's check algorithm."""
-        if self._checksum is None:
+        if self._check_module is None:
             return True
-        return self._checksum(compact, self.alphabet) == self._valid_checksum
+        return self._check_module.is_valid(compact, self.alphabet)
 
     def product_of(self, compact):
         """The product entry named by the key's prefix, or None."""
         return self.by_prefix.get(compact[: self.prefix_length]) if self.prefix_length else None
 
     def display(self, compact):
-        """Groups of ``group_size`` joined by the group separator."""
-        size = self.group_size
-        return self.separator.join(compact[i : i + size] for i in range(0, len(compact), size))
+        """The key's groups joined by the group separator (a longer text: more groups of the last size)."""
+        parts, start = [], 0
+        sizes = iter(self.groups)
+        size = self.groups[-1]
+        while start < len(compact) or not parts:
+            size = next(sizes, size)
+            parts.append(compact[start : start + size])
+            start += size
+        return self.separator.join(parts)
 
     def pattern(self):
         """The shape of a key, e.g. XXXXX-XXXXX-XXXXX-XXXXX-XXXXX."""
@@ -235,18 +240,28 @@ class KeyFormat:
 
     def calc_check_symbol(self, body):
         """The symbol that completes ``body`` (length - 1 symbols) to a valid key."""
-        if self.check == "luhn":
-            return luhn.calc_check_digit(body, self.alphabet)
-        if self.check == "iso7064-mod-37-36":
-            return iso7064.calc_check_digit(body, self.alphabet)
-        raise ValueError("this format has no check symbol")
+        if self._check_module is None:
+            raise ValueError("this format has no check symbol")
+        return self._check_module.calc_check_digit(body, self.alphabet)
 
 
-def load_formats():
-    """Read formats.json from the package (works from a wheel and under Pyodide)."""
-    text = resources.files(__package__).joinpath("data/formats.json").read_text(encoding="utf-8")
-    data = json.loads(text)
-    formats = {name: KeyFormat(spec, data["normalization"]) for name, spec in data["formats"].items()}
+def load_formats(path=None):
+    """Read and check formats.json: from ``path``, from the file $CHECKER_FORMATS names, or
+    from the package (works from a wheel and under Pyodide). Raises FormatsError."""
+    path = path or os.environ.get(FORMATS_FILE_VARIABLE)
+    if path:
+        source = str(path)
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+    else:
+        source = "checker/data/formats.json"
+        text = resources.files(__package__).joinpath("data/formats.json").read_text(encoding="utf-8")
+    try:
+        data = json.loads(text)
+    except ValueError as error:
+        raise FormatsError(f"{source}: not valid JSON: {error}") from None
+    formatspec.check_document(data, source)
+    formats = {name: KeyFormat(spec, data["normalization"], name, source) for name, spec in data["formats"].items()}
     return data["default"], formats
 
 

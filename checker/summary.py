@@ -23,7 +23,7 @@ Findings: ['Look-alike character (confusable) ×1']
 from .diagnosis import diagnose, message_catalog, pick_language
 from .keyformat import default_format
 
-__all__ = ["support_summary", "masked_key", "HIDDEN_SYMBOL", "UNREADABLE_SYMBOL"]
+__all__ = ["support_summary", "masked_key", "visible_count", "HIDDEN_SYMBOL", "UNREADABLE_SYMBOL"]
 
 HIDDEN_SYMBOL = "•"
 # A character no key uses, in the visible groups: quoting it could show anything
@@ -37,9 +37,10 @@ _SUMMARY = _CATALOG["summary"]
 _TITLES = {code: entry["title"] for code, entry in _CATALOG["findings"].items()}
 
 
-def _visible_count(fmt):
-    """How many symbols at each end the key line shows: one group, at most a fifth of the key."""
-    return min(fmt.group_size, fmt.length // 5)
+def visible_count(fmt):
+    """How many symbols at each end the key line shows: at most the first and the last group,
+    and at most a fifth of the key."""
+    return min(fmt.groups[0], fmt.groups[-1], fmt.length // 5)
 
 
 def _masked(analysis, fmt):
@@ -47,7 +48,7 @@ def _masked(analysis, fmt):
     count = len(symbols)
     if count < fmt.length:
         return fmt.display(HIDDEN_SYMBOL * count)
-    visible = _visible_count(fmt)
+    visible = visible_count(fmt)
     shown = symbols[:visible] + [HIDDEN_SYMBOL] * (fmt.length - 2 * visible) + symbols[count - visible :]
     line = fmt.display("".join(shown))
     if count > fmt.length:

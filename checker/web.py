@@ -41,11 +41,12 @@ def corrected_positions(text, result):
     normalized = result.get("normalized")
     if not normalized:
         return []
-    compact = normalized.replace("-", "")
+    fmt = default_format()
+    compact = normalized.replace(fmt.separator, "")
     kept = []
     for ch in text:
         folded = unicodedata.normalize("NFKC", ch)
-        kept.extend((c, folded != ch) for c in folded if c.isascii() and c.isalnum())
+        kept.extend((c, folded != ch) for c in folded if c.isascii() and (c.isalnum() or c in fmt.check_only))
     if len(kept) != len(compact):
         return sorted({f["position"] for f in result["findings"]
                        if f["code"] == "confusable" and isinstance(f["position"], int)})
@@ -53,9 +54,11 @@ def corrected_positions(text, result):
 
 
 def check_json(text, lang="en", expect=None, length=None):
-    """``diagnose(text, lang=lang, expect=expect, length=length)`` plus ``corrected`` and
-    ``summary`` (``support_summary()``'s entries), as JSON text."""
+    """``diagnose(text, lang=lang, expect=expect, length=length)`` plus ``corrected``,
+    ``separator`` (the format's group separator) and ``summary`` (``support_summary()``'s
+    entries), as JSON text."""
     result = diagnose(text, lang=lang, expect=expect or None, length=length)
     result["corrected"] = corrected_positions(text, result)
+    result["separator"] = default_format().separator  # between the groups of "normalized"
     result["summary"] = support_summary(text, lang=lang, result=result)
     return json.dumps(result, ensure_ascii=False)

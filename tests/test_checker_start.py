@@ -12,9 +12,9 @@ import time
 import pytest
 
 from conftest import LANGUAGES, force_start
-from test_key_checker_browser import INPUT, KEY, RESULT, WIDGET, enter, wait_for_state, widget_state
+from conftest import INVALID_KEY, VALID_KEY as KEY  # of the key format in use
+from test_key_checker_browser import INPUT, RESULT, WIDGET, enter, wait_for_state, widget_state
 
-INVALID_KEY = "S6AB1-CDEF2-GHJK3-MNPQ4-RSTVX"
 CATALOG_TEXTS = None
 
 

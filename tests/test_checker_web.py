@@ -7,6 +7,9 @@ import pytest
 import checker
 from checker.web import check_json, corrected_positions
 
+# The example vendor's keys and vectors (conftest.py skips them for another key format).
+pytestmark = pytest.mark.example_format
+
 KEY = "S6AB1-CDEF2-GHJK3-MNPQ4-RSTVH"
 
 
@@ -20,6 +23,7 @@ def test_the_result_is_diagnose_plus_corrected_and_summary(text, lang):
     result = checked(text, lang=lang)
     corrected = result.pop("corrected")
     summary = result.pop("summary")
+    assert result.pop("separator") == checker.default_format().separator
     assert result == checker.diagnose(text, lang=lang)
     assert all(isinstance(i, int) for i in corrected)
     assert summary == checker.support_summary(text, lang=lang)

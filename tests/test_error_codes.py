@@ -42,6 +42,28 @@ def published_lines(text):
     return [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
 
 
+# Versions of the list from before it had a publisher line are the example vendor's.
+EXAMPLE_PUBLISHER = "Example (the example vendor)"
+
+
+def publisher(text):
+    """The ``# publisher: NAME`` line of a version of the list."""
+    for line in text.splitlines():
+        if line.strip().lower().startswith("# publisher:"):
+            return line.split(":", 1)[1].strip()
+    return EXAMPLE_PUBLISHER
+
+
+def removed_lines(versions, current):
+    """Lines of earlier versions that the current list lacks, counting only the versions with
+    the current publisher: a vendor's list binds from the commit that names them on."""
+    removed = set()
+    for old in versions:
+        if publisher(old) == publisher(current):
+            removed |= set(published_lines(old)) - set(published_lines(current))
+    return removed
+
+
 def heading_ids(site, url):
     """(file, heading ids, <html lang>) of the built page a same-site URL points at."""
     path = resolve_file(site.dir, url, site.url)
@@ -279,14 +301,27 @@ def test_no_line_was_ever_removed_from_the_list():
                                    cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
     except (OSError, subprocess.CalledProcessError) as error:
         pytest.skip(f"no git history to compare catalog/published-links.txt with: {error}")
-    current = set(published_lines(PUBLISHED.read_text(encoding="utf-8")))
-    removed = set()
+    versions = []
     for revision in revisions:
         old = subprocess.run(["git", "show", f"{revision}:catalog/published-links.txt"],
                              cwd=ROOT, capture_output=True, text=True)
         if old.returncode == 0:  # the commit that deleted the file has no version of it
-            removed |= set(published_lines(old.stdout)) - current
+            versions.append(old.stdout)
+    current = PUBLISHED.read_text(encoding="utf-8")
+    removed = removed_lines(versions, current)
     assert not removed, f"lines removed from catalog/published-links.txt (never remove, redirect): {sorted(removed)}"
+
+
+def test_the_never_break_rule_starts_with_the_vendors_publication():
+    example = "# publisher: Example\ngo/NET-001/\ngo/KEY-001/\n"
+    vendor = "# publisher: Northwind\ngo/LNK-101/\n"
+    # A vendor replaces the example's list with their own: the example's lines do not bind them.
+    assert removed_lines([example], vendor) == set()
+    # Once the list names them, removing one of their lines fails.
+    assert removed_lines([example, vendor], "# publisher: Northwind\n") == {"go/LNK-101/"}
+    # The example itself stays bound by its own history, from before the line existed too.
+    assert removed_lines([example], "# publisher: Example\ngo/NET-001/\n") == {"go/KEY-001/"}
+    assert removed_lines(["go/SRV-503/\n"], f"# publisher: {EXAMPLE_PUBLISHER}\n") == {"go/SRV-503/"}
 
 
 # --- the catalog loader: bad input stops the build with a clear message ---------------------
@@ -313,8 +348,12 @@ def catalog_yaml(codes, retired="{}", ui_languages=LANGUAGES):
 
 
 def test_the_real_catalog_loads(catalog):
-    assert len(catalog.codes) >= 9
-    assert all(error_codes.CODE.match(code) for code in catalog.codes)
+    """The catalog's rules, whatever codes a vendor has: at least one, each well formed, retired
+    codes pointing at current ones (not the example's count of codes)."""
+    assert catalog.codes
+    assert all(error_codes.CODE.match(code) and error_codes.SECTION.match(entry.section)
+               for code, entry in catalog.codes.items())
+    assert all(new in catalog.codes and old not in catalog.codes for old, new in catalog.retired.items())
 
 
 def test_a_minimal_catalog_loads(tmp_path):

@@ -31,7 +31,7 @@ NO_THROTTLING = {"offline": False, "latency": 0, "downloadThroughput": -1, "uplo
 RUNTIME_PATH = "/assets/pyodide/"
 # Far beyond what ~4-8 MB at 1.6 Mbit/s needs, even on a loaded machine: only a hang fails it.
 READY_WITHIN_S = 420
-KEY = "S6AB1-CDEF2-GHJK3-MNPQ4-RSTVH"
+from conftest import VALID_KEY as KEY  # noqa: E402  (of the key format in use)
 
 
 @pytest.fixture(scope="module")

@@ -41,6 +41,7 @@ import ast
 import base64
 import gzip
 import hashlib
+import importlib.util
 import io
 import json
 import os
@@ -62,6 +63,7 @@ PACKAGE = "activation-help-checker"
 # Fixed date for the wheel's file times: the same sources give the same wheel and hash.
 SOURCE_DATE_EPOCH = "1767225600"  # 2026-01-01
 STDLIB = "python_stdlib.zip"
+FORMATS = ROOT / "checker" / "data" / "formats.json"
 # Run through every checker path to find the stdlib files it needs (tools/trace_stdlib.mjs).
 TRACE_VECTORS = ROOT / "tests" / "vectors" / "diagnose.jsonl"
 # The zstd decoder the workers import (npm fzstd, an ES module), as the runtime folder names it.
@@ -113,7 +115,20 @@ def brotli_file(src: Path, dest: Path):
     shutil.copyfile(cached, dest)
 
 
-def build_wheel(work: Path) -> Path:
+def check_formats(path: Path):
+    """Stop with one line naming the file, the format and the field when formats.json breaks a
+    rule: before the wheel is built and Pyodide is started (its errors bury the cause)."""
+    spec = importlib.util.spec_from_file_location("formatspec", ROOT / "checker" / "formatspec.py")
+    formatspec = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(formatspec)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        formatspec.check_document(data, str(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path))
+    except (OSError, ValueError) as error:
+        sys.exit(f"build_runtime: {error}")
+
+
+def build_wheel(work: Path, formats: Path) -> Path:
     src = work / "src"
     src.mkdir()
     for name in ("pyproject.toml", "README.md", "LICENSE"):
@@ -121,6 +136,7 @@ def build_wheel(work: Path) -> Path:
             shutil.copy2(ROOT / name, src / name)
     shutil.copytree(ROOT / "checker", src / "checker",
                     ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    shutil.copy2(formats, src / "checker" / "data" / "formats.json")
     out = work / "wheel"
     env = dict(os.environ, SOURCE_DATE_EPOCH=SOURCE_DATE_EPOCH)
     run(sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
@@ -202,7 +218,10 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "runtime")
     parser.add_argument("--node", default="node")
+    parser.add_argument("--formats", type=Path, default=Path(os.environ.get("CHECKER_FORMATS") or FORMATS),
+                        help="the key formats the wheel carries (default: $CHECKER_FORMATS or checker/data/formats.json)")
     args = parser.parse_args()
+    check_formats(args.formats.resolve())
     pyodide_cli = Path(sys.executable).parent / "pyodide"
 
     if not (PYODIDE_NPM / "pyodide.mjs").exists():
@@ -215,7 +234,7 @@ def main():
 
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        wheel = build_wheel(work)
+        wheel = build_wheel(work, args.formats)
         shutil.copy2(wheel, files / wheel.name)
         for name in RUNTIME_FILES:
             shutil.copy2(PYODIDE_NPM / name, files / name)

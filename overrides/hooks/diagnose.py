@@ -132,6 +132,10 @@ def _status_ranges(value):
     return ranges
 
 
+# Every top-level field of catalog/diagnostics.yml besides the languages' texts.
+TOP_LEVEL_FIELDS = ("endpoints", "server_side_status", "timeouts", "clock")
+
+
 def load_catalog(path, languages):
     """The checked catalog: endpoints, timeouts, clock threshold, texts per language."""
     try:
@@ -140,6 +144,10 @@ def load_catalog(path, languages):
         raise CatalogError(f"diagnostics: cannot read {path}: {error}") from error
     if not isinstance(data, dict):
         raise CatalogError(f"diagnostics: {path} must hold a mapping")
+    unknown = sorted(set(data) - {*TOP_LEVEL_FIELDS, *languages})
+    if unknown:
+        raise CatalogError(f"diagnostics: {path}: unknown field(s) {unknown}; "
+                           f"allowed: {', '.join(TOP_LEVEL_FIELDS)} and the languages {list(languages)}")
     endpoints = [_check_endpoint(n, e, languages) for n, e in enumerate(data.get("endpoints") or [])]
     ids = [e["id"] for e in endpoints]
     if len(set(ids)) != len(ids):

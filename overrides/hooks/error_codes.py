@@ -37,10 +37,12 @@ from mkdocs.utils import get_relative_url
 
 import site_layout
 
-CATALOG = Path(__file__).resolve().parents[2] / "catalog" / "error-codes.yml"
+# ERROR_CODES_CATALOG=/path/file.yml builds with another catalog (the tests' second vendor).
+CATALOG = Path(os.environ.get("ERROR_CODES_CATALOG") or Path(__file__).resolve().parents[2] / "catalog" / "error-codes.yml")
 # The checker's normalization table (dashes, invisible characters): the lookup box reads
 # codes by the same rule the checker reads keys.
-NORMALIZATION = Path(__file__).resolve().parents[2] / "checker" / "data" / "formats.json"
+NORMALIZATION = Path(os.environ.get("CHECKER_FORMATS")
+                     or Path(__file__).resolve().parents[2] / "checker" / "data" / "formats.json")
 TEMPLATES = Path(__file__).resolve().parent
 
 # The shape the product shows (NET-001); the lookup box normalizes input to it.

@@ -23,6 +23,7 @@ do not run module workers from file:// pages. There the widget is rendered in it
 
 import hashlib
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -36,7 +37,8 @@ import page_markers  # noqa: E402
 import site_layout  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-RUNTIME = ROOT / "build" / "runtime"
+# CHECKER_RUNTIME=/path/runtime: a runtime built with `tools/build_runtime.py --out` (another vendor's formats).
+RUNTIME = Path(os.environ.get("CHECKER_RUNTIME") or ROOT / "build" / "runtime")
 MANIFEST = RUNTIME / "manifest.json"
 TEXTS = ROOT / "catalog" / "key-checker.yml"  # outside overrides/, which MkDocs would publish
 # The most the checker judges: the widget hands the runtime no more than that of a paste.
@@ -50,7 +52,46 @@ HASH_LENGTH = 12  # hex digits of sha256: plenty to tell runtimes apart
 KNOWN_MARKER = "key-checker"
 MARKER = page_markers.marker_pattern(KNOWN_MARKER)
 
+# The widget's texts per language (catalog/key-checker.yml); `script` holds what its JavaScript reads.
+TEXT_KEYS = ("title", "label", "hint", "privacy", "product_label", "product_any", "check", "loading", "noscript",
+             "error_message", "retry", "offline", "manual_title", "manual_links", "script")
+
 _state = {}
+
+
+def load_texts(path, languages):
+    """catalog/key-checker.yml, checked: every language built has exactly TEXT_KEYS, the same
+    `script` keys as the first, and links with a text and an href. PluginError names the field."""
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise PluginError(f"key_checker: cannot read {path}: {error}") from None
+    if not isinstance(data, dict):
+        raise PluginError(f"key_checker: {path} must hold one mapping of texts per language")
+    unknown = sorted(set(data) - set(languages))
+    if unknown:
+        raise PluginError(f"key_checker: {path}: unknown field(s) {unknown}; allowed: the languages {list(languages)}")
+    for lang in languages:
+        texts = data.get(lang)
+        if not isinstance(texts, dict):
+            raise PluginError(f"key_checker: {path}: no texts for language {lang!r}")
+        missing, extra = sorted(set(TEXT_KEYS) - set(texts)), sorted(set(texts) - set(TEXT_KEYS))
+        if missing or extra:
+            raise PluginError(f"key_checker: {path}, language {lang!r}: "
+                              + (f"missing {missing}" if missing else f"unknown field(s) {extra}")
+                              + f"; the fields are {', '.join(TEXT_KEYS)}")
+        links = texts["manual_links"]
+        if not isinstance(links, list) or not links or not all(
+                isinstance(link, dict) and set(link) == {"text", "href"} for link in links):
+            raise PluginError(f"key_checker: {path}, language {lang!r}, field 'manual_links': "
+                              "a list of links, each with exactly a text and an href")
+        script = texts["script"]
+        reference = data[languages[0]]["script"]
+        if not isinstance(script, dict) or set(script) != set(reference):
+            keys = set(script) if isinstance(script, dict) else set()
+            raise PluginError(f"key_checker: {path}, language {lang!r}, field 'script': differs from "
+                              f"{languages[0]!r} in {sorted(keys ^ set(reference))}")
+    return data
 
 
 def _manifest():
@@ -80,8 +121,9 @@ def on_config(config):
     if _state.get("manifest") != manifest or "runtime_folder" not in _state:
         _state["runtime_folder"] = runtime_folder(manifest)  # once per build, not per language
     _state["manifest"] = manifest
-    _state["texts"] = yaml.safe_load(TEXTS.read_text(encoding="utf-8"))
-    _state["max_input_length"] = json.loads(FORMATS.read_text(encoding="utf-8"))["normalization"]["max_input_length"]
+    _state["texts"] = load_texts(TEXTS, config.plugins["i18n"].build_languages)
+    formats = Path(os.environ.get("CHECKER_FORMATS") or FORMATS)  # the file key_facts.py checked
+    _state["max_input_length"] = json.loads(formats.read_text(encoding="utf-8"))["normalization"]["max_input_length"]
     env = jinja2.Environment(
         # The theme's folders too, for Material's icons (`{% include ".icons/…svg" %}`).
         loader=jinja2.FileSystemLoader([TEMPLATE.parent, *config.theme.dirs]), autoescape=True,

@@ -20,6 +20,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 SEARCH_DEFAULT = re.compile(r'"search\.config\.(lang|pipeline|separator)":\s*"((?:[^"\\]|\\.)*)"')
+DEFAULT_SEPARATOR = r"[\s\-]+"  # Material's search plugin default
 SEGMENTER = "search-segmenter.js"  # docs/assets/javascripts/workers/, beside Material's worker
 CONFIG_SCRIPT = re.compile(r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.S)
 
@@ -39,10 +40,12 @@ def material_search_defaults(config, lang):
         if os.path.exists(path):
             with open(path, encoding="utf-8") as f:
                 found = dict(SEARCH_DEFAULT.findall(f.read()))
+            # A language file without them (ko, de, …) means Material's defaults.
+            separator = found.get("separator", json.dumps(DEFAULT_SEPARATOR)[1:-1])
             return {
                 "lang": [lang],
-                "separator": json.loads(f'"{found["separator"]}"'),
-                "pipeline": [p for p in re.split(r"\s*,\s*", found["pipeline"]) if p],
+                "separator": json.loads(f'"{separator}"'),
+                "pipeline": [p.strip() for p in re.split(r"\s*,\s*", found.get("pipeline", "")) if p.strip()],
             }
     raise PluginError(f"search_per_language: Material has no language file for {lang!r}")
 

@@ -64,7 +64,7 @@ const report = JSON.parse(
 import json, sys, types
 if not NO_DOCTESTS:
     import doctest
-import checker, checker.diagnosis, checker.exceptions, checker.iso7064, checker.keyformat, checker.luhn, checker.summary, checker.web
+import checker, checker.diagnosis, checker.exceptions, checker.crockford, checker.formatspec, checker.iso7064, checker.keyfacts, checker.keyformat, checker.luhn, checker.summary, checker.verhoeff, checker.web
 
 compare = types.ModuleType("vector_compare")
 exec(compile(COMPARE_SOURCE, "compare.py", "exec"), compare.__dict__)
@@ -85,7 +85,7 @@ summaries = {v["id"]: checker.support_summary(v["input"], lang=v["lang"], expect
 summaries_json = json.dumps(summaries, sort_keys=True)
 
 doctests = {"attempted": 0, "failed": 0}
-for module in () if NO_DOCTESTS else (checker, checker.diagnosis, checker.exceptions, checker.iso7064, checker.keyformat, checker.luhn, checker.summary, checker.web):
+for module in () if NO_DOCTESTS else (checker, checker.diagnosis, checker.exceptions, checker.crockford, checker.formatspec, checker.iso7064, checker.keyfacts, checker.keyformat, checker.luhn, checker.summary, checker.verhoeff, checker.web):
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS, report=False)
     doctests["attempted"] += result.attempted
     doctests["failed"] += result.failed

@@ -84,15 +84,18 @@ def summary_problems(vector, checker):
     if len(text) > fmt.max_input_length:
         return found
     compact = fmt.analyse(text).compact
+    groups = getattr(fmt, "groups", None) or [5] * 5
+    visible = min(groups[0], groups[-1], fmt.length // 5)
+    ends = [sum(groups[: i + 1]) for i in range(len(groups))]
     if len(compact) == fmt.length:
-        hidden = compact[5:20]
-        shown = [key_line[i + i // 5] for i in range(5, 20)]
+        hidden = compact[visible : fmt.length - visible]
+        shown = [key_line[i + sum(1 for end in ends if end <= i)] for i in range(visible, fmt.length - visible)]
         if set(shown) != {"•"}:
             found.append(f"summary key line shows hidden symbols: {key_line!r}")
         for i in range(len(hidden) - 2):
             if hidden[i : i + 3] in rest:
                 found.append(f"summary holds hidden symbols {hidden[i : i + 3]!r}: {rest!r}")
-    elif len(compact) < fmt.length and set(key_line) - {"•", "-"}:
+    elif len(compact) < fmt.length and set(key_line) - {"•", getattr(fmt, "separator", "-")}:
         if compact:
             found.append(f"summary key line of a short input shows symbols: {key_line!r}")
     return found

@@ -489,8 +489,8 @@ class Widget {
       const corrected = new Set(result.corrected || []);
       let position = 0;
       for (const ch of result.normalized) {
-        if (ch === "-") {
-          code.append("-");
+        if (ch === result.separator) {  // the format's own, between groups
+          code.append(ch);
           continue;
         }
         if (corrected.has(position)) {
