@@ -45,7 +45,7 @@ SUPPORT_PAGE = "support/"
 MARKER = re.compile(r"<!--\s*((?:guide|support-request)\S*)((?:(?!-->).)*?)\s*-->", re.S)
 MARKERS = ("guide", "guide-symptoms", "support-request")
 STEP_TEXTS = ("question", "hint")
-UI_KEYS = ("fix", "start_over", "back")
+UI_KEYS = ("fix", "start_over", "back", "message")
 REQUEST_KEYS = ("code", "code_hint", "message", "version", "version_hint", "os", "browser", "detected_hint",
                 "tried", "tried_hint", "details", "checker", "diagnose", "output", "copy", "copied",
                 "copy_failed", "mail", "form", "masked", "title", "subject", "subject_code", "none")
@@ -98,6 +98,13 @@ def load_guide(path=GUIDE, languages=("ja", "en"), codes=None, docs=DOCS):
         raise GuideError(f"guide: cannot read {path}: {error}") from error
     if not isinstance(data, dict) or not isinstance(data.get("steps"), list) or not data["steps"]:
         raise GuideError(f"guide: {path} needs a list of steps")
+    ui_raw = data.get("ui") or {}
+    ui = {}
+    for lang in languages:
+        lang_ui = ui_raw.get(lang) if isinstance(ui_raw, dict) else None
+        if not isinstance(lang_ui, dict):
+            raise GuideError(f"{path}: ui has no {lang!r} texts ({', '.join(UI_KEYS)})")
+        ui[lang] = {key: _text(lang_ui.get(key), f"{path}: ui, {lang}, {key}") for key in UI_KEYS}
     steps = {}
     for number, raw in enumerate(data["steps"]):
         where = f"{path}: steps[{number}]"
@@ -124,7 +131,7 @@ def load_guide(path=GUIDE, languages=("ja", "en"), codes=None, docs=DOCS):
                 raise GuideError(f"{where}: error_codes needs the error-code catalog")
             for entry in codes.codes.values():
                 answers.append({"go": entry.section, "error_code": entry.code,
-                                **{lang: f"“{entry.text[lang]['title']}” ({entry.code})" for lang in languages}})
+                                **{lang: message_text(ui[lang], entry, lang) for lang in languages}})
         for index, answer in enumerate(raw.get("answers") or []):
             a_where = f"{where}, answers[{index}]"
             if not isinstance(answer, dict) or not isinstance(answer.get("go"), str):
@@ -182,13 +189,6 @@ def load_guide(path=GUIDE, languages=("ja", "en"), codes=None, docs=DOCS):
     if unreachable:
         raise GuideError(f"{path}: step(s) {unreachable} cannot be reached from the start {start!r}")
 
-    ui_raw = data.get("ui") or {}
-    ui = {}
-    for lang in languages:
-        lang_ui = ui_raw.get(lang) if isinstance(ui_raw, dict) else None
-        if not isinstance(lang_ui, dict):
-            raise GuideError(f"{path}: ui has no {lang!r} texts ({', '.join(UI_KEYS)})")
-        ui[lang] = {key: _text(lang_ui.get(key), f"{path}: ui, {lang}, {key}") for key in UI_KEYS}
     request_raw = data.get("request") or {}
     request = {}
     for lang in languages:
@@ -201,6 +201,11 @@ def load_guide(path=GUIDE, languages=("ja", "en"), codes=None, docs=DOCS):
         request[lang] = {key: _text(lang_texts.get(key), f"{path}: request, {lang}, {key}") for key in REQUEST_KEYS}
     return {"start": start, "steps": [steps[s["id"]] for s in data["steps"]], "parents": parents,
             "fixes": fixes, "ui": ui, "request": request}
+
+
+def message_text(ui, entry, lang):
+    """How the guide and the home page quote a message the product shows, with its code."""
+    return ui["message"].replace("{message}", entry.text[lang]["title"]).replace("{code}", entry.code)
 
 
 def _link(section, here):
@@ -281,7 +286,7 @@ def on_page_markdown(markdown, page, config, files):
             page.meta["guide"] = True
             return env.get_template("guide_steps.html").render(**guide_view(guide, lang, here))
         if name == "guide-symptoms":
-            symptoms = [{"title": entry.text[lang]["title"], "code": entry.code, "href": _link(entry.section, here)}
+            symptoms = [{"text": message_text(guide["ui"][lang], entry, lang), "href": _link(entry.section, here)}
                         for entry in _state["codes"].codes.values()]
             return env.get_template("guide_symptoms.html").render(symptoms=symptoms)
         page.meta["support_request"] = True
