@@ -9,7 +9,7 @@
 import { supportSummary, summaryLine } from "./support-summary.js";
 
 const TRIED_KEY = "activation-help-tried"; // shared with guide.js
-const form = document.querySelector("[data-support-request]");
+const form = typeof document === "undefined" ? null : document.querySelector("[data-support-request]");
 
 function escapeClass(chars) {
   return chars.replace(/[\\\]^-]/g, "\\$&");
@@ -30,7 +30,8 @@ export function maskKeys(text, rules) {
   const display = (symbols) => symbols.join("").match(new RegExp(`.{1,${size}}`, "gu")).join(rules.separator);
   let out = String(text).replace(whole, (match) => {
     found = true;
-    const symbols = Array.from(match.replace(/[-‐‑–—−\s]/g, ""));
+    const read = match.replace(/[-‐‑–—−\s]/g, "");
+    const symbols = Array.from(rules.caseSensitive ? read : read.toUpperCase());
     const shown = [...symbols.slice(0, visible), ...Array(rules.length - 2 * visible).fill("•"),
                    ...symbols.slice(symbols.length - visible)];
     const line = display(shown);
