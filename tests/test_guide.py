@@ -43,6 +43,16 @@ def guide_url(site, lang, step=""):
     return site.page_url(lang, "guide/") + (f"#{step}" if step else "")
 
 
+def settled(page):
+    """Wait until no CSS transition runs (Material fades its header title in when the page
+    is scrolled to a step; axe would measure the contrast halfway)."""
+    for _ in range(200):
+        if page.evaluate("document.getAnimations().every(a => a.playState !== 'running')"):
+            return
+        page.wait_for_timeout(50)
+    raise AssertionError("the page kept animating")
+
+
 def shown_steps(page):
     return page.evaluate("[...document.querySelectorAll('[data-step]')].filter(s => !s.hidden)"
                          ".map(s => s.dataset.step)")
@@ -144,15 +154,29 @@ def test_without_javascript_every_question_is_listed_with_linked_answers(site, b
             target = guide_url(site, lang, answer["go"]) if answer["go"] in STEPS \
                 else section_url(site, lang, answer["go"])
             assert href == target, (step["id"], index)
-    assert not axe_violations(page)
     context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_list_without_the_guide_script_is_axe_clean(site, browser, scheme):
+    context = browser.new_context(color_scheme=scheme)
+    context.route("**/guide.js", lambda route: route.abort())  # axe itself needs scripts
+    page = context.new_page()
+    problems = []
+    for lang in LANGUAGES:
+        page.goto(guide_url(site, lang))
+        assert shown_steps(page) == list(STEPS)
+        problems += [f"{lang}: {v}" for v in axe_violations(page)]
+    context.close()
+    assert not problems, "\n".join(problems)
 
 
 # --- with JavaScript: one question at a time ------------------------------------------
 
 def _walk(page, site, lang, step_id, reached):
     """Click every answer of `step_id`, follow steps depth first, come back with Back."""
-    here = guide_url(site, lang, step_id)
+    here = page.url  # the first question is also the guide's own address, without a fragment
+    assert here in (guide_url(site, lang, step_id), guide_url(site, lang)), here
     assert shown_steps(page) == [step_id], page.url
     reached.add(step_id)
     for index, answer in enumerate(STEPS[step_id]["answers"]):
@@ -222,6 +246,7 @@ def test_no_axe_violation_on_any_step(site, browser, scheme):
         for step in GUIDE["steps"]:
             page.goto(guide_url(site, lang, step["id"]))
             assert shown_steps(page) == [step["id"]]
+            settled(page)
             problems += [f"{lang} {step['id']}: {v}" for v in axe_violations(page)]
     context.close()
     assert not problems, "\n".join(problems)
@@ -296,3 +321,25 @@ def test_the_home_page_error_code_box_opens_every_codes_fix(site, page, lang):
         box.fill(code.lower().replace("-", " "))
         page.locator(".error-lookup__button").click()
         page.wait_for_url(section_url(site, lang, entry.section))
+
+
+# --- a way forward from every section -------------------------------------------------
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("page_name", ["troubleshooting", "entering-keys"])
+def test_every_section_ends_with_what_to_do_if_it_did_not_help(site, lang, page_name):
+    prefix = "" if lang == LANGUAGES[0] else f"{lang}/"
+    html = (site.dir / prefix / page_name / "index.html").read_text(encoding="utf-8")
+    article = html[html.index("<article"):html.index("</article>")]
+    article = re.sub(r"<nav class=\"md-source-file\">.*?</nav>|<aside class=\"md-source-file\">.*?</aside>", "",
+                     article, flags=re.S)
+    sections = re.split(r"<h2 ", article)[1:]
+    assert len(sections) >= 9
+    dead_ends = []
+    for section in sections:
+        section_id = re.match(r'id="([^"]+)"', section).group(1)
+        body = re.sub(r"<hr>|<div class=\"md-source-file\">.*", "", section, flags=re.S).rstrip()
+        last = body[body.rindex("<p"):]
+        if not (last.startswith('<p class="next-step">') and last.endswith("</p>") and "<a " in last):
+            dead_ends.append(section_id)
+    assert not dead_ends, f"{prefix}{page_name}: sections without a way forward: {dead_ends}"

@@ -12,7 +12,10 @@
   if (!guide) return;
   var steps = Array.prototype.slice.call(guide.querySelectorAll("[data-step]"));
   var start = guide.getAttribute("data-start");
-  var visited = []; // steps shown since the page loaded, in order
+  // The steps of this page's history entries, by position (kept in history.state), so
+  // "Previous question" can be the browser's own Back when that is where it leads.
+  var trail = [];
+  var position = -1;
 
   function stepNamed(id) {
     for (var i = 0; i < steps.length; i++) if (steps[i].getAttribute("data-step") === id) return steps[i];
@@ -30,7 +33,6 @@
     for (var i = 0; i < steps.length; i++) steps[i].hidden = steps[i] !== step;
     var id = step.getAttribute("data-step");
     guide.setAttribute("data-current", id);
-    if (visited[visited.length - 1] !== id) visited.push(id);
     if (moveFocus) {
       // Screen readers and keyboards start from the new question.
       var heading = step.querySelector("h2");
@@ -53,19 +55,31 @@
     var fix = link.getAttribute("data-fix");
     if (fix) remember(fix);
     // "Previous question": the browser's own Back when that is where the reader came from.
-    if (link.classList.contains("guide-back") && visited.length > 1 &&
-        visited[visited.length - 2] === link.getAttribute("href").slice(1)) {
+    if (link.classList.contains("guide-back") && position > 0 &&
+        trail[position - 1] === link.getAttribute("href").slice(1)) {
       event.preventDefault();
-      visited.pop();
       history.back();
     }
   });
-  window.addEventListener("hashchange", function () {
+
+  function record() {
     var id = current().getAttribute("data-step");
-    var at = visited.lastIndexOf(id);
-    if (at >= 0) visited.length = at; // Back (or a link to an earlier step): forget what followed
+    var state = history.state;
+    if (state && typeof state.guideStep === "number") {
+      position = state.guideStep; // Back or Forward to an entry we numbered
+    } else {
+      position += 1; // a new entry: an answer, a link, or the first visit
+      trail.length = position;
+      try { history.replaceState({ guideStep: position }, ""); } catch (e) { /* no history API: links still work */ }
+    }
+    trail[position] = id;
+  }
+
+  window.addEventListener("hashchange", function () {
+    record();
     show(true);
   });
   guide.classList.add("guide--one-at-a-time");
+  record();
   show(false);
 })();
