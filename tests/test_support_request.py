@@ -115,6 +115,7 @@ def test_the_request_copies_mails_and_fills_the_form_without_the_key(site, brows
     ])
     assert page.locator('.support-request [name="output"]').input_value() == expected
 
+    expect(page.locator(".support-request__copy")).to_have_text(t["copy"])
     page.locator(".support-request__copy").click()
     expect(page.locator(".support-request__status")).to_have_text(t["copied"])
     assert page.evaluate("navigator.clipboard.readText()") == expected
