@@ -45,7 +45,7 @@ SUPPORT_PAGE = "support/"
 MARKER = re.compile(r"<!--\s*((?:guide|support-request)\S*)((?:(?!-->).)*?)\s*-->", re.S)
 MARKERS = ("guide", "guide-symptoms", "support-request")
 STEP_TEXTS = ("question", "hint")
-UI_KEYS = ("fix", "start_over", "back", "message")
+UI_KEYS = ("fix", "to_support", "start_over", "back", "message")
 REQUEST_KEYS = ("code", "code_hint", "message", "version", "version_hint", "os", "browser", "detected_hint",
                 "tried", "tried_hint", "details", "checker", "diagnose", "output", "copy", "copied",
                 "copy_failed", "mail", "form", "masked", "title", "subject", "subject_code", "none")
@@ -222,6 +222,7 @@ def guide_view(guide, lang, here):
         for answer in step["answers"]:
             is_step = not SECTION.match(answer["go"])
             answers.append({"text": answer[lang], "step": is_step,
+                            "suffix": guide["ui"][lang]["to_support" if answer["go"].startswith(SUPPORT_PAGE) else "fix"],
                             "href": f"#{answer['go']}" if is_step else _link(answer["go"], here),
                             "fix": "" if is_step else answer["go"]})
         steps.append({"id": step["id"], **step["text"][lang], "answers": answers,
