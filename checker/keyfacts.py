@@ -19,7 +19,7 @@ import json
 import string
 from importlib import resources
 
-__all__ = ["facts", "message_fields", "example_key", "KeyFactsError"]
+__all__ = ["facts", "conditions", "message_fields", "example_key", "KeyFactsError"]
 
 _CATALOG = json.loads(resources.files(__package__).joinpath("data/messages.json").read_text(encoding="utf-8"))
 _PHRASES = _CATALOG["key_facts"]
@@ -96,6 +96,24 @@ def sample_group(fmt):
     return (prefix + filler)[: fmt.groups[0]]
 
 
+def conditions(fmt):
+    """What holds for this format, for sentences that only hold for some formats.
+
+    A page wraps such a sentence in ``<!-- key:if NAME -->…<!-- key:end -->``; the build
+    keeps it when the condition is true and drops it otherwise.
+
+    >>> from checker.keyformat import default_format
+    >>> sorted(name for name, true in conditions(default_format()).items() if true)
+    ['has_check', 'has_products', 'has_two_products', 'separator_is_hyphen']
+    """
+    return {
+        "has_check": fmt.check != "none",
+        "has_products": bool(fmt.products),
+        "has_two_products": len(fmt.products) >= 2,
+        "separator_is_hyphen": fmt.separator == "-",
+    }
+
+
 def facts(fmt, lang):
     """Every fact a page may state about the key, as text in ``lang``."""
     from .summary import visible_count  # noqa: PLC0415 (summary imports the diagnosis, which imports this)
@@ -139,6 +157,9 @@ def facts(fmt, lang):
         + [f"| {prefix} | {name} |" for prefix, name in names])
     product_list = _phrase("product_list_separator", lang).join(
         _phrase("product_item", lang).format(prefix=prefix, name=name) for prefix, name in names)
+    separator = separator_name(fmt, lang)
+    heading = _phrase("separator_heading", lang, "space" if fmt.separator == " " else "other").format(
+        separators=separator)
     return {
         "length": str(fmt.length),
         "display_length": str(len(fmt.pattern())),
@@ -164,5 +185,8 @@ def facts(fmt, lang):
         "product_table": product_table,
         "product_list": product_list,
         "product_names": _joined([name for _, name in names], lang),
+        "product_first": names[0][1] if names else "",
+        "product_second": names[1][1] if len(names) > 1 else "",
+        "separator_heading": heading[:1].upper() + heading[1:],
         "summary_visible": str(visible_count(fmt)),
     }

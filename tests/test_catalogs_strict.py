@@ -72,3 +72,15 @@ def test_key_fact_placeholders():
         "**25 characters**, -"
     with pytest.raises(PluginError, match=r"unknown placeholder '<!-- key:lenght -->' in p.md; known: length"):
         key_facts.render("<!-- key:lenght -->", facts, "p.md")
+
+
+def test_key_fact_blocks_are_kept_or_dropped():
+    text = "a\n<!-- key:if yes -->\nkept\n<!-- key:end -->\n<!-- key:if no -->\ndropped\n<!-- key:end -->\nb " \
+           "<!-- key:if no -->inline <!-- key:end -->c"
+    assert key_facts.render(text, {}, "p.md", {"yes": True, "no": False}) == "a\nkept\nb c"
+    for broken, message in [("<!-- key:if has_chek -->x<!-- key:end -->", r"unknown condition .*has_chek.* known: has_check"),
+                            ("<!-- key:if has_check -->x", r"has no <!-- key:end -->"),
+                            ("x<!-- key:end -->", r"without a key:if"),
+                            ("<!-- key:if has_check --><!-- key:if has_check -->", r"inside another key:if")]:
+        with pytest.raises(PluginError, match=message):
+            key_facts.render(broken, {}, "p.md", {"has_check": True})

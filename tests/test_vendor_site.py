@@ -13,6 +13,7 @@ the widget in Chromium.
 import hashlib
 import importlib.util
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -66,7 +67,7 @@ def vendor_runtime():
 @pytest.fixture(scope="session")
 def vendor_site(tmp_path_factory, vendor_runtime):
     env = {"CHECKER_FORMATS": str(FORMATS), "ERROR_CODES_CATALOG": str(VENDOR / "error-codes.yml"),
-           "CHECKER_RUNTIME": str(vendor_runtime)}
+           "PRODUCT_FACTS": str(VENDOR / "product.yml"), "CHECKER_RUNTIME": str(vendor_runtime)}
     try:
         served = ServedSite(tmp_path_factory.mktemp("vendor-site"), extra_env=env)
     except BuildFailed as error:
@@ -92,6 +93,23 @@ def test_the_pages_state_this_vendors_key(vendor_site, lang):
     checker_page = text_of(vendor_site, lang, "checker/")
     assert ("first and last 6 characters" if lang == "en" else "最初と最後の6文字") in checker_page
     assert ("32" in checker_page) and "25 " not in checker_page.split("<article")[1]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_no_page_states_the_examples_products_or_separator(vendor_site, lang):
+    root = vendor_site.dir / vendor_site.page_url(lang)[len(vendor_site.url):]
+    pages = {p: p.read_text(encoding="utf-8") for p in root.rglob("index.html")
+             if lang != "ja" or p.relative_to(root).parts[0] not in LANGUAGES}
+    for path, html in pages.items():
+        assert not re.search(r"\bStudio\b|\bPro\b", html), path
+    keys = text_of(vendor_site, lang, "entering-keys/")
+    heading = re.search(r'<h2 id="separators">(.*?)<', keys).group(1)
+    assert heading == ("Full stops and spaces" if lang == "en" else "ピリオドとスペース")
+    assert ("Word processors" if lang == "en" else "ワープロ") not in keys
+    assert ("hyphen key" if lang == "en" else "「ほ」のキー") not in keys
+    assert ("a key for Ledger 3 can't activate Ledger 4" if lang == "en"
+            else "Ledger 3 用のキーでは Ledger 4 を認証できません") in keys
+    assert "Ledger" in text_of(vendor_site, lang, "troubleshooting/")
 
 
 def test_the_example_pages_state_the_examples_key(site):

@@ -6,6 +6,11 @@ it writes ``<!-- key:NAME -->`` and the build puts in the fact, in the page's la
 from ``checker/data/formats.json`` and the phrases of ``checker/data/messages.json``
 (``checker.keyfacts``). An unknown NAME stops the build and lists the known ones.
 
+A sentence that only holds for some formats (a check character, product prefixes, a
+hyphen separator) is wrapped in ``<!-- key:if CONDITION -->…<!-- key:end -->``: kept
+when ``checker.keyfacts.conditions()`` says it holds, dropped otherwise. An unknown
+condition, a nested block or a block left open stops the build.
+
 On config, the key formats are checked (``checker.formatspec``): a broken
 formats.json stops the build with one line naming the file, the format and the field.
 ``CHECKER_FORMATS=/path/formats.json`` builds the site for another file (the checker
@@ -20,6 +25,9 @@ from mkdocs.exceptions import PluginError
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 PLACEHOLDER = re.compile(r"<!--\s*key:([^\s>]*)\s*-->")
+# A marker on a line of its own goes with its line; one inside a line goes alone.
+BLOCK = re.compile(r"^[ \t]*<!--\s*key:(if\s+[^\s>]*|end)\s*-->[ \t]*(?:\n|$)|<!--\s*key:(if\s+[^\s>]*|end)\s*-->",
+                   re.MULTILINE)
 
 _state = {}
 
@@ -36,8 +44,40 @@ def load_format():
     return checker.default_format(), keyfacts
 
 
-def render(markdown, facts, src_uri):
-    """Replace every placeholder with its fact; an unknown one stops the build."""
+def keep_or_drop(markdown, conditions, src_uri):
+    """Keep the ``key:if`` blocks whose condition holds, drop the others (markers go either way)."""
+    out, pos, open_if = [], 0, None
+    for match in BLOCK.finditer(markdown):
+        marker = match.group(1) or match.group(2)
+        if marker == "end":
+            if open_if is None:
+                raise PluginError(f"key_facts: {match.group(0)!r} without a key:if before it in {src_uri}")
+            if conditions[open_if]:
+                out.append(markdown[pos:match.start()])
+            open_if = None
+        else:
+            if open_if is not None:
+                raise PluginError(f"key_facts: {match.group(0)!r} inside another key:if block in {src_uri}")
+            name = marker.split()[1]
+            if name not in conditions:
+                raise PluginError(f"key_facts: unknown condition {match.group(0)!r} in {src_uri}; "
+                                  f"known: {', '.join(sorted(conditions))}")
+            out.append(markdown[pos:match.start()])
+            open_if = name
+        pos = match.end()
+    if open_if is not None:
+        raise PluginError(f"key_facts: <!-- key:if {open_if} --> in {src_uri} has no <!-- key:end -->")
+    out.append(markdown[pos:])
+    return "".join(out)
+
+
+def render(markdown, facts, src_uri, conditions=None):
+    """Keep or drop the conditional blocks, then replace every placeholder with its fact.
+
+    An unknown placeholder stops the build.
+    """
+    if conditions is not None:
+        markdown = keep_or_drop(markdown, conditions, src_uri)
 
     def fact(match):
         name = match.group(1)
@@ -52,6 +92,7 @@ def render(markdown, facts, src_uri):
 def on_config(config):
     _state["format"], _state["keyfacts"] = load_format()
     _state["facts"] = {}
+    _state["conditions"] = _state["keyfacts"].conditions(_state["format"])
     return config
 
 
@@ -64,4 +105,4 @@ def on_page_markdown(markdown, page, config, files):
             _state["facts"][lang] = _state["keyfacts"].facts(_state["format"], lang)
         except ValueError as error:  # keyfacts.KeyFactsError: a phrase missing for this language
             raise PluginError(f"key_facts: {error}") from None
-    return render(markdown, _state["facts"][lang], page.file.src_uri)
+    return render(markdown, _state["facts"][lang], page.file.src_uri, _state["conditions"])

@@ -11,6 +11,7 @@ The namespace ``product.`` is this hook's alone: other placeholder syntaxes in t
 belong to other hooks and are left untouched.
 """
 
+import os
 import re
 import sys
 from pathlib import Path
@@ -21,7 +22,8 @@ from mkdocs.exceptions import PluginError
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # also when loaded by path alone (tests)
 
 ROOT = Path(__file__).resolve().parents[2]
-FACTS = ROOT / "catalog" / "product.yml"
+# PRODUCT_FACTS=/path/product.yml builds the site with another vendor's facts (tests/vendors/).
+FACTS = Path(os.environ.get("PRODUCT_FACTS") or ROOT / "catalog" / "product.yml")
 # Every "{{ product…}}" is checked: a misspelt name must not reach a reader as is.
 PLACEHOLDER = re.compile(r"\{\{\s*product\.([^}\s]*)\s*\}\}")
 LOOSE = re.compile(r"\{\{\s*product\b")
