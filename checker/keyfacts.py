@@ -104,13 +104,14 @@ def conditions(fmt):
 
     >>> from checker.keyformat import default_format
     >>> sorted(name for name, true in conditions(default_format()).items() if true)
-    ['has_check', 'has_products', 'has_two_products', 'separator_is_hyphen']
+    ['has_check', 'has_products', 'has_two_products', 'separator_is_hyphen', 'separator_is_not_space']
     """
     return {
         "has_check": fmt.check != "none",
         "has_products": bool(fmt.products),
         "has_two_products": len(fmt.products) >= 2,
         "separator_is_hyphen": fmt.separator == "-",
+        "separator_is_not_space": fmt.separator != " ",
     }
 
 

@@ -1,7 +1,9 @@
-"""The key pages, rendered for every format of the second vendor (tests/vendors/northwind/),
-state only what holds for that format: no check character without a check, no product
-prefixes without products, the separator the format uses (overrides/hooks/key_facts.py,
-``<!-- key:if … -->`` blocks). Without MkDocs: the hook's render() on the page sources."""
+"""The key pages, rendered for every format of the example and of the second vendor
+(tests/vendors/northwind/), state only what holds for that format: no check character
+without a check, no product prefixes without products, the hyphen tips only for hyphens,
+no "never type spaces" when the separator is a space, the separator named in the heading
+(``<!-- key:if … -->`` blocks, overrides/hooks/key_facts.py). Without MkDocs: the hook's
+render() on the page sources."""
 
 import importlib.util
 
@@ -23,6 +25,7 @@ FORMATS = {**{f"example-{n}": f for n, f in EXAMPLE.items()}, **{f"northwind-{n}
 CHECK = {"ja": "確認用の文字", "en": "check character"}
 PREFIX = {"ja": "文字** は、製品とバージョンを表します", "en": "characters** tell you the product"}
 HYPHEN_TIP = {"ja": "ワープロソフト", "en": "Word processors"}
+NO_SPACES = {"ja": "スペースはどこにも入れません", "en": "Never type spaces"}
 
 
 def rendered(fmt, lang):
@@ -42,6 +45,7 @@ def test_the_key_pages_state_only_what_holds_for_the_format(name, lang):
     assert (CHECK[lang] in text) == (fmt.check != "none"), "check character"
     assert (PREFIX[lang] in text) == bool(fmt.products), "product prefix"
     assert (HYPHEN_TIP[lang] in text) == (fmt.separator == "-"), "hyphen tip"
+    assert (NO_SPACES[lang] in text) == (fmt.separator != " "), "never type spaces"
     heading = next(line for line in text.splitlines() if line.endswith("{#separators}"))
     assert keyfacts.separator_name(fmt, lang).lower() in heading.lower(), heading
     assert "Studio" not in text or name.startswith("example-")
