@@ -93,13 +93,14 @@ class Firefox(_Browser):
 
     name = "firefox"
 
-    def __init__(self, startup_timeout=60):
+    def __init__(self, startup_timeout=60, prefs=None):
+        """``prefs``: more prefs for this profile, e.g. ``{"javascript.enabled": False}``."""
         from marionette_driver.marionette import Marionette
 
         binary = _need("firefox-esr", "firefox-esr")
         self.profile = tempfile.mkdtemp(prefix="firefox-profile-")
         with open(os.path.join(self.profile, "user.js"), "w") as f:
-            for key, value in FIREFOX_PREFS.items():
+            for key, value in (FIREFOX_PREFS | (prefs or {})).items():
                 f.write(f"user_pref({json.dumps(key)}, {json.dumps(value)});\n")
         env = dict(os.environ, MOZ_HEADLESS="1")
         self.process = subprocess.Popen(
@@ -181,13 +182,17 @@ class WebKit(_Browser):
 
     name = "webkit"
 
-    def __init__(self, display):
+    def __init__(self, display, arguments=()):
+        """``arguments``: more MiniBrowser options, e.g. ``--enable-javascript-markup=false``
+        (see ``MiniBrowser --help-websettings``)."""
         from selenium import webdriver
         from selenium.webdriver.webkitgtk.service import Service
 
         driver = _need("WebKitWebDriver", "webkit2gtk-driver")
         options = webdriver.WebKitGTKOptions()
         options.add_argument("--automation")
+        for argument in arguments:
+            options.add_argument(argument)
         # Per-process environment: the display is ours, and no accessibility bus is sought.
         env = dict(os.environ, DISPLAY=display, NO_AT_BRIDGE="1")
         service = Service(executable_path=driver, port=_free_port(), env=env)
