@@ -44,11 +44,17 @@ def guide_url(site, lang, step=""):
 
 
 def settled(page):
-    """Wait until no CSS transition runs (Material fades its header title in when the page
-    is scrolled to a step; axe would measure the contrast halfway)."""
+    """Wait until no CSS transition has run for 300 ms (Material fades its header title in when
+    the page is scrolled to a step, which may start a moment after the load; axe would measure
+    the contrast halfway)."""
+    idle = 0
     for _ in range(200):
         if page.evaluate("document.getAnimations().every(a => a.playState !== 'running')"):
-            return
+            idle += 1
+            if idle == 6:
+                return
+        else:
+            idle = 0
         page.wait_for_timeout(50)
     raise AssertionError("the page kept animating")
 

@@ -124,6 +124,9 @@ def test_guide_paths_back_and_axe(engine, host, request):
             # A fix, then Back: the question is there again.
             click(browser, f"[data-step='{step_id}'] a.guide-answer--fix")
             browser.wait("return location.pathname.indexOf('/guide/') < 0", timeout=30)
+            # Leave the fix's page only once it has loaded: Firefox may drop a Back sent while the
+            # new page is still loading (seen once in a full run: the guide never came back).
+            browser.wait("return document.readyState === 'complete'", timeout=30)
             browser.run("history.back()")
             browser.wait(f"return location.hash === '#{step_id}'", timeout=30)
             wait_shown(browser, step_id)
