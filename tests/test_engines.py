@@ -94,6 +94,50 @@ def test_the_checker_is_ready_on_every_cold_load_and_judges_keys(host, request, 
                 assert verdict(browser, INVALID_KEY) == "false"
 
 
+# The runtime's store (key-checker-unpacker.js): the names of its caches and how many files
+# each holds, read into window.__store (WebDriver scripts here are synchronous).
+READ_STORE = """window.__store = null;
+    caches.keys().then((names) => Promise.all(names.map((n) => caches.open(n)
+        .then((c) => c.keys()).then((keys) => [n, keys.length]))))
+      .then((found) => { window.__store = found; }, () => { window.__store = []; });"""
+
+
+def store_of(browser, within=20):
+    """[[cache name, files]] of the runtime's store once it holds a start's two files (or
+    whatever it holds after `within` s: an engine may keep no store at all)."""
+    deadline = time.monotonic() + within
+    while True:
+        browser.run(READ_STORE)
+        found = browser.wait("return window.__store", timeout=PAGE_WITHIN)
+        if any(files >= 2 for _, files in found) or time.monotonic() > deadline:
+            return found
+        time.sleep(0.2)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_return_visit_starts_from_what_the_first_kept(host, request, engine):
+    """Issue 22: a return visit takes the files the first visit stored (or, in an engine that
+    does not keep them, the HTTP cache's copy), through the start chosen, never the fallback."""
+    with new_browser(engine, request) as browser:
+        browser.open(at(host, "en", "checker/"))
+        state, _modes, marks = checker_ready(browser)
+        assert state == "ready" and not marks[0]["fellBack"], f"{engine}, first visit: {state}, {marks}"
+        store = store_of(browser)
+        assert [files for name, files in store if name.startswith("key-checker-runtime-")] == [2], \
+            f"{engine}: the runtime's store after the first visit: {store}"
+        browser.open(at(host, "en", "checker/"))
+        state, _modes, marks = checker_ready(browser)
+        assert state == "ready" and len(marks) == 1 and not marks[0]["fellBack"], \
+            f"{engine}, return visit: {state}, {marks}"
+        if engine == "webkit":
+            # WebKitGTK's automation session drops the files a worker stored once that worker
+            # is gone (the cache's name stays, empty): the copy in the HTTP cache then.
+            assert marks[0]["binary"]["cached"] is True, f"{engine}: {marks}"
+        else:
+            assert marks[0]["binary"] == {"copy": "stored", "cached": True}, f"{engine}: {marks}"
+        assert verdict(browser, KEY) == "true"
+
+
 @pytest.mark.parametrize("engine", ENGINES)
 def test_search_language_switch_go_links_and_404(host, links, request, engine):
     with new_browser(engine, request) as browser:

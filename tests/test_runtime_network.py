@@ -77,16 +77,56 @@ def throttled(browser, conditions):
         context.close()
 
 
-def assert_the_return_visit_takes_the_same_start_from_the_cache(page, downloads, mode):
+STORE_PREFIX = "key-checker-runtime-"
+
+
+def stored(page, within_s=20):
+    """{cache name: [stored file names]} of the runtime's store (key-checker-unpacker.js),
+    once the unpacker has written a start's two files (or after `within_s`)."""
+    script = """async () => {
+        const out = {};
+        for (const name of await caches.keys()) {
+            const cache = await caches.open(name);
+            out[name] = (await cache.keys()).map((r) => new URL(r.url).pathname.split('/').slice(-2).join('/'));
+        }
+        return out;
+    }"""
+    deadline = time.monotonic() + within_s
+    while True:
+        found = page.evaluate(script)
+        if any(len(files) >= 2 for files in found.values()) or time.monotonic() > deadline:
+            return found
+        page.wait_for_timeout(100)
+
+
+def reload_from_the_cache(page, downloads, mode):
     downloads.clear()
     page.reload(wait_until="commit")
     wait_ready(page)
     page.wait_for_timeout(500)
     assert started(page) == [mode]
     assert not downloads, f"downloaded again on the return visit: {dict(downloads)}"
-    # The binary's own URL, from the HTTP cache: compiled from the cached response, with no
-    # inflating (the path on which an engine may reuse its compiled code).
+
+
+def assert_the_return_visit_takes_the_same_start_from_the_cache(page, downloads, mode):
+    # Once ready, the start's files, inflated and checked, are in the runtime's store: named
+    # after the runtime's hash, holding the binary and the start's second file, nothing else.
+    second = "snapshot.bin" if mode == "snapshot" else "python_stdlib.zip"
+    store = stored(page)
+    assert len(store) == 1, store
+    [(name, files)] = store.items()
+    assert name.startswith(STORE_PREFIX) and len(name) == len(STORE_PREFIX) + 12, name
+    assert sorted(files) == sorted(["stored/pyodide.asm.wasm", f"stored/{second}"])
+    # The return visit takes both from the store: no byte downloaded, nothing inflated or hashed.
+    reload_from_the_cache(page, downloads, mode)
+    assert binary(page) == {"copy": "stored", "cached": True}
+    # Without the store (a browser that evicted it), the HTTP cache: the binary compiled
+    # from its own cached response (keeping its URL, which an engine's code cache needs),
+    # still with no byte downloaded; and the store written again.
+    page.evaluate(f"caches.delete({name!r})")
+    reload_from_the_cache(page, downloads, mode)
     assert binary(page) == {"copy": "raw", "cached": True}
+    assert sorted(stored(page).get(name, [])) == sorted(files)
 
 
 def runtime_downloads(context):
@@ -175,11 +215,58 @@ def test_a_host_that_compresses_nothing_gets_each_starts_own_copy(site, browser,
             assert started(page) == [mode]
             assert binary(page) == {"copy": copy, "cached": False}
             assert "pyodide.asm.wasm" not in downloads  # asked for, dropped at its headers
-            downloads.clear()
-            page.reload(wait_until="commit")
-            wait_ready(page)
-            page.wait_for_timeout(500)
+            assert stored(page), "nothing stored on a host that compresses nothing"
+            reload_from_the_cache(page, downloads, mode)
+            assert binary(page) == {"copy": "stored", "cached": True}
+            # Without the store, that copy from the HTTP cache.
+            page.evaluate("caches.keys().then((names) => Promise.all(names.map((n) => caches.delete(n))))")
+            reload_from_the_cache(page, downloads, mode)
             assert binary(page) == {"copy": copy, "cached": True}
-            assert not downloads, f"downloaded again on the return visit: {dict(downloads)}"
         finally:
             context.close()
+
+
+def test_a_broken_store_is_forgotten_and_an_old_runtimes_store_removed(published, browser):
+    """The store is only a shortcut: a stored binary that does not compile costs the start
+    nothing but a fallback, and is dropped; a store left by an older runtime goes once a
+    start of this one is ready."""
+    context = browser.new_context()
+    try:
+        downloads = runtime_downloads(context)
+        page = context.new_page()
+        page.goto(f"{published}en/checker/", wait_until="commit")
+        page.evaluate("""async () => {
+            const old = await caches.open('key-checker-runtime-000000000000');
+            await old.put('/assets/pyodide/000000000000/stored/pyodide.asm.wasm', new Response('old'));
+        }""")
+        wait_ready(page)
+        store = stored(page)
+        assert list(store) != ["key-checker-runtime-000000000000"] and len(store) == 1, store
+        [name] = store
+        # A stored binary that is not WebAssembly at all.
+        page.evaluate(f"""async () => {{
+            const cache = await caches.open({name!r});
+            const key = (await cache.keys()).find((r) => r.url.endsWith('/stored/pyodide.asm.wasm'));
+            await cache.put(key, new Response(new Uint8Array([0, 97, 115, 109, 9, 9, 9, 9]),
+                                               {{headers: {{'Content-Type': 'application/wasm'}}}}));
+        }}""")
+        downloads.clear()
+        page.reload(wait_until="commit")
+        wait_ready(page)
+        page.fill(".key-checker__input", KEY)
+        page.press(".key-checker__input", "Enter")
+        page.wait_for_function("() => document.querySelector('.key-checker__result').dataset.valid === 'true'",
+                               timeout=30_000)
+        assert binary(page)["copy"] == "stored" or started(page)[-1] == "plain"
+        assert not downloads, f"downloaded again: {dict(downloads)}"
+        # The broken store was dropped (and, after the start that followed, written anew or not at all).
+        page.wait_for_timeout(1000)
+        after = page.evaluate(f"""async () => {{
+            if (!(await caches.has({name!r}))) return null;
+            const cache = await caches.open({name!r});
+            const key = (await cache.keys()).find((r) => r.url.endsWith('/stored/pyodide.asm.wasm'));
+            return key ? (await (await cache.match(key)).arrayBuffer()).byteLength : null;
+        }}""")
+        assert after is None or after > 1_000_000, f"the broken binary is still stored ({after} bytes)"
+    finally:
+        context.close()

@@ -19,7 +19,8 @@
 //
 // Which copy of the binary (issue 22): the binary's own URL (pyodide.asm.wasm) where the
 // host compresses it, else the start's own copy (gzip or zstd, made at build time):
-// - a copy already in the HTTP cache, the binary's own first (a return visit: 0 bytes);
+// - a copy already in the HTTP cache, the binary's own first (a return visit: 0 bytes),
+//   compiled from the cached response itself (compileCached());
 // - else the binary's own URL is asked for, and taken if the host sends it compressed
 //   (Content-Encoding) at least as small as the start's copy: any encoding for the
 //   snapshot start (gzip is what it has), brotli or zstd for the plain one (nginx
@@ -53,9 +54,12 @@ const RUNTIME = new URL(`../${files.get("runtime")}`, self.location.href); // py
 const FAST_PROBE_MS = 80;
 const TICK_MS = 250;
 
+let pageReady; // resolves when the page says the checker is ready: see store()
+const readyHeard = new Promise((resolve) => { pageReady = resolve; });
 const portReady = new Promise((resolve) => {
   self.onmessage = ({ data }) => {
     if (data.type === "port") resolve(data.port);
+    if (data.type === "ready") pageReady();
   };
 });
 // zstd-stream.js, imported only once the plain start (the one with zstd files) is chosen.
@@ -125,7 +129,10 @@ async function binary(mode) {
   for (const file of Object.keys(found)) { // the cached copies not taken: their bodies released
     found[file].then((response) => response && response !== taking && response.body.cancel().catch(() => {}));
   }
-  if (raw) return { file: "wasmRaw", format: "identity", response: raw, copy: "raw", cached: true };
+  if (raw) { // compiled from the binary's own URL: see compileCached()
+    raw.body.cancel().catch(() => {});
+    return { file: "wasmRaw", format: "identity", response: null, copy: "raw", cached: true, whole: true };
+  }
   if (ownCached) return { file: own, format, response: ownCached, copy: format, cached: true };
   const fetched = await rawBinary(RAW_ENCODINGS[mode]);
   if (fetched) return { file: "wasmRaw", format: "identity", response: fetched.response, copy: `raw-${fetched.encoding}`, cached: false };
@@ -224,49 +231,214 @@ async function inflate(body, name, format) {
   return body.pipeThrough(decompression).pipeThrough(ticking);
 }
 
+// The runtime's store (issue 22): a return visit read the binary and the snapshot from the
+// HTTP cache (0 bytes, yet 9.6 MB to inflate from brotli and hash, 3 MB to inflate: 0.3 s
+// of this thread on a 2-core machine), so once a start is ready the files it unpacked are
+// kept, as they were handed over (the binary, the snapshot container or the stdlib,
+// inflated, their hash already checked), in a Cache Storage cache named after the runtime's
+// content hash: reading them back takes a few ms, and the binary still compiles from a
+// response. Runtime files only (never the key; the name holds only the runtime's hash),
+// written after the page said "ready" (not while the worker sets Pyodide up), the
+// caches of older runtimes removed then; where Cache Storage is missing (http:// hosts
+// other than loopback, file://) or refused (private windows), none of this happens.
+const STORE_PREFIX = "key-checker-runtime-";
+const STORE = STORE_PREFIX + files.get("runtime").split("/").filter(Boolean).pop();
+const STORED = { wasm: "pyodide.asm.wasm", snapshot: "snapshot.bin", stdlib: "python_stdlib.zip" };
+const storage = (() => {
+  try {
+    return self.isSecureContext && self.caches ? self.caches : null;
+  } catch {
+    return null;
+  }
+})();
+const kept = {}; // name -> Blob: what this start unpacked and checked, for store()
+let storeWontKeep = false; // see fromStore()
+
+function storedURL(name) {
+  return new URL(`stored/${STORED[name]}`, RUNTIME).href;
+}
+
+function withTimeout(promise, ms) {
+  return Promise.race([promise, new Promise((resolve, reject) => setTimeout(() => reject(new Error("timeout")), ms))]);
+}
+
+// {mode, wasm, second} (responses) where the store holds a start's two files; `forced`,
+// a start chosen beforehand, takes only its own; else null, also when the store takes over
+// STORE_PROBE_MS to answer (WebKit: 0.1-0.25 s while the page starts; where nothing is
+// stored, one lookup of a few ms).
+const STORE_PROBE_MS = 1000;
+async function fromStore(forced) {
+  if (!storage) return null;
+  const lookUp = async () => {
+    if (!(await storage.has(STORE))) return null;
+    // Stored before, yet not there: an engine that drops what a worker stored (WebKitGTK's
+    // automation sessions, when the storing worker is gone), so not stored again.
+    storeWontKeep = true;
+    const cache = await storage.open(STORE);
+    const wasm = await cache.match(storedURL("wasm"));
+    if (!wasm) return null;
+    storeWontKeep = false;
+    for (const mode of forced ? [forced] : ["snapshot", "plain"]) {
+      const second = await cache.match(storedURL(mode === "snapshot" ? "snapshot" : "stdlib"));
+      if (second) return { mode, wasm, second };
+    }
+    wasm.body.cancel().catch(() => {});
+    return null;
+  };
+  try {
+    return await withTimeout(lookUp(), STORE_PROBE_MS);
+  } catch {
+    return null; // no store, or too slow to say: the files come as on a first visit
+  }
+}
+
+async function forgetStore() {
+  try {
+    await storage.delete(STORE);
+  } catch {
+    // nothing more to do: the next visit takes the HTTP cache
+  }
+}
+
+// Once the page has said "ready": the files kept, into the store; older runtimes' stores
+// removed. Resolves when done (or there was nothing to do).
+async function store(second) {
+  await readyHeard;
+  if (!storage || storeWontKeep || !kept.wasm || !kept[second]) return;
+  try {
+    for (const name of await storage.keys()) {
+      if (name.startsWith(STORE_PREFIX) && name !== STORE) await storage.delete(name);
+    }
+    const cache = await storage.open(STORE);
+    await cache.put(storedURL(second), new Response(kept[second]));
+    // The binary last: fromStore() takes a start only when it finds the binary too.
+    await cache.put(storedURL("wasm"), new Response(kept.wasm, { headers: { "Content-Type": "application/wasm" } }));
+  } catch {
+    await forgetStore(); // a part stored is no use
+  }
+}
+
+// A stored file, handed to the worker as deliver() does: the binary compiled from its
+// response, the snapshot or the stdlib as their bytes. A stored file that fails is
+// forgotten (the worker then fetches its own, or the page falls back to the plain start).
+function deliverStored(name, response) {
+  self.postMessage({ type: "progress", step: "downloaded", name });
+  const value = name === "wasm" ? WebAssembly.compileStreaming(response) : response.arrayBuffer();
+  value.catch(() => forgetStore());
+  portReady.then((port) => value.then(
+    (unpackedValue) => hand(port, name, unpackedValue),
+    () => port.postMessage({ type: "unpacked", name, error: true }),
+  ));
+  return value.then(() => {});
+}
+
+// Hands `value` to the worker (an ArrayBuffer is transferred).
+function hand(port, name, value) {
+  try {
+    port.postMessage({ type: "unpacked", name, value }, value instanceof ArrayBuffer ? [value] : []);
+  } catch { // an engine that cannot post a compiled module: the worker compiles its own
+    port.postMessage({ type: "unpacked", name, error: true });
+    return;
+  }
+  self.postMessage({ type: "progress", step: "unpacked", name });
+}
+
 // By name, for each start: [the file (its parameter in this worker's URL), its compression].
 const FILES = {
   wasm: { snapshot: ["wasm", "gzip"], plain: ["wasmZst", "zstd"] },
   snapshot: { snapshot: ["snapshot", "gzip"] },
   stdlib: { plain: ["stdlib", "zstd"] },
 };
+// Each gives {value, copy}: what the worker gets, and a Blob of the inflated bytes for the
+// store (or null).
 const unpack = {
-  wasm: async (body, format) => WebAssembly.compileStreaming(
-    new Response(await inflate(body, "wasm", format), { headers: { "Content-Type": "application/wasm" } })),
-  snapshot: async (body, format) => new Response(await inflate(body, "snapshot", format)).arrayBuffer(),
-  stdlib: async (body, format) => new Response(await inflate(body, "stdlib", format)).arrayBuffer(),
+  wasm: async (body, format) => {
+    let stream = await inflate(body, "wasm", format);
+    let copy = null;
+    if (storage) { // a second branch of the inflated bytes, for the store
+      const [compiling, copied] = stream.tee();
+      stream = compiling;
+      copy = new Response(copied).blob();
+    }
+    const value = await WebAssembly.compileStreaming(new Response(stream, { headers: { "Content-Type": "application/wasm" } }));
+    return { value, copy: copy && await copy };
+  },
+  snapshot: async (body, format) => inflated(await inflate(body, "snapshot", format)),
+  stdlib: async (body, format) => inflated(await inflate(body, "stdlib", format)),
 };
+
+async function inflated(stream) {
+  const value = await new Response(stream).arrayBuffer();
+  return { value, copy: storage ? new Blob([value]) : null }; // copied before the transfer empties it
+}
+
+// A return visit's binary, its own URL in the HTTP cache, where nothing is stored yet
+// (issue 22): compiled from the cached response itself (no inflating or tee here), while
+// a clone of it is hashed against the build's SRI; the module is handed over only once
+// the hash holds. The clone is the browser's own, not a JavaScript tee: 0.1 s less on
+// this thread, and less than a fetch with `integrity`, which compiles nothing before the
+// hash is checked. Gives {checked, value: {value, copy}}, as unpack does.
+function compileCached(file) {
+  self.postMessage({ type: "progress", step: "fetching", name: "wasm" });
+  if (!(self.crypto && crypto.subtle)) { // the browser checks the hash (see download())
+    const compiled = WebAssembly.compileStreaming(fetch(fileURL(file), { integrity: files.get(`${file}Integrity`) }));
+    return { checked: compiled.then(() => {}), value: compiled.then((value) => ({ value, copy: null })) };
+  }
+  const response = fetch(fileURL(file)).then((r) => {
+    if (!r.ok) throw new Error(`HTTP ${r.status}`);
+    return r;
+  });
+  const body = response.then((r) => r.clone().arrayBuffer());
+  const checked = body
+    .then((bytes) => checkIntegrity(bytes, files.get(`${file}Integrity`)))
+    .then(() => self.postMessage({ type: "progress", step: "downloaded", name: "wasm" }));
+  const compiled = WebAssembly.compileStreaming(response);
+  compiled.catch(() => {});
+  const value = Promise.all([compiled, body, checked])
+    .then(([module, bytes]) => ({ value: module, copy: storage ? new Blob([bytes]) : null }));
+  return { checked, value };
+}
 
 // Download `name` (`file`, its parameter in this worker's URL, compressed as `format`; or
 // `response`, its response already here), unpack it as it comes (once the page has started
-// up: the tee keeps what came before), and hand it to the worker once its hash is checked.
-// Progress names the file by `name`. Resolves when the download is checked.
-function deliver(name, { file, format, response = null }) {
-  const downloading = download(name, file, response);
-  const downloaded = downloading.then(({ checked }) => checked);
+// up: the tee keeps what came before), and hand it to the worker once its hash is checked;
+// the inflated bytes are kept for the store then. Progress names the file by `name`.
+// Resolves when the download is checked. `whole`: the binary from the HTTP cache, see
+// compileCached(); `stored`: the file's response from the store, see deliverStored().
+function deliver(name, { file, format, response = null, whole = false, stored = null }) {
+  if (stored) return deliverStored(name, stored);
+  let downloaded;
+  let unpacking;
+  if (whole) {
+    const { checked, value } = compileCached(file);
+    downloaded = checked;
+    unpacking = portReady.then(() => value);
+  } else {
+    const downloading = download(name, file, response);
+    downloaded = downloading.then(({ checked }) => checked);
+    unpacking = portReady.then(() => downloading)
+      .then(({ body, checked }) => Promise.all([unpack[name](body, format), checked]))
+      .then(([result]) => result);
+  }
   downloaded.catch(() => {});
-  portReady.then((port) => downloading
-    .then(({ body, checked }) => Promise.all([unpack[name](body, format), checked]))
-    .then(
-      ([value]) => {
-        try {
-          port.postMessage({ type: "unpacked", name, value }, value instanceof ArrayBuffer ? [value] : []);
-        } catch { // an engine that cannot post a compiled module: the worker compiles its own
-          port.postMessage({ type: "unpacked", name, error: true });
-          return;
-        }
-        self.postMessage({ type: "progress", step: "unpacked", name });
-      },
-      () => port.postMessage({ type: "unpacked", name, error: true }),
-    ));
+  portReady.then((port) => unpacking.then(
+    ({ value, copy }) => {
+      if (copy) kept[name] = copy;
+      hand(port, name, value);
+    },
+    () => port.postMessage({ type: "unpacked", name, error: true }),
+  ));
   return downloaded;
 }
 
-// The start: "snapshot" or "plain" (see the top of this file), and the snapshot's cached
-// response when that is why.
+// The start: "snapshot" or "plain" (see the top of this file), and why: `stored` (both
+// files in the store, see fromStore()) or the snapshot's cached response.
 async function choose() {
   const forced = files.get("start");
-  if (forced === "snapshot" || forced === "plain") return { mode: forced };
+  const chosenBefore = forced === "snapshot" || forced === "plain" ? forced : null;
+  const stored = await fromStore(chosenBefore);
+  if (stored) return { mode: stored.mode, stored };
+  if (chosenBefore) return { mode: chosenBefore };
   const snapshot = await cached("snapshot");
   if (snapshot) return { mode: "snapshot", snapshot };
   const stdlib = await cached("stdlib");
@@ -282,28 +454,40 @@ async function choose() {
   }
 }
 
+// How long, after the worker has received both files, this worker waits for the page's
+// "ready" before it closes without storing anything (a page whose module never ran).
+const READY_WAIT_MS = 60000;
+
 const received = new Set();
 lookUpBinaries();
-choose().then(({ mode, snapshot, probeMs = null }) => {
+choose().then(({ mode, stored, snapshot, probeMs = null }) => {
   const second = mode === "snapshot" ? "snapshot" : "stdlib";
   self.postMessage({ type: "progress", step: "mode", name: mode, probeMs });
-  if (mode === "plain") zstdStream().catch(() => {}); // while the binary downloads
-  const wasm = binary(mode).then((chosen) => {
+  if (mode === "plain" && !stored) zstdStream().catch(() => {}); // while the binary downloads
+  const chosenBinary = stored ? Promise.resolve({ copy: "stored", cached: true, stored: stored.wasm }) : binary(mode);
+  const wasm = chosenBinary.then((chosen) => {
     self.postMessage({ type: "progress", step: "binary", name: chosen.copy, cached: chosen.cached });
     return deliver("wasm", chosen);
   });
   wasm.catch(() => {});
   // The plain start's stdlib once the binary is here: the binary then inflates and compiles
   // (0.6 s) while the stdlib downloads, not after the last byte.
-  const after = mode === "plain" ? wasm.catch(() => {}) : Promise.resolve();
+  const after = mode === "plain" && !stored ? wasm.catch(() => {}) : Promise.resolve();
   const [file, format] = FILES[second][mode];
-  after.then(() => deliver(second, { file, format, response: snapshot }).catch(() => {}));
+  after.then(() => deliver(second, { file, format, response: snapshot, stored: stored && stored.second }).catch(() => {}));
   portReady.then((port) => {
     port.postMessage({ type: "mode", mode });
     port.onmessage = ({ data }) => {
       if (data.type !== "received") return;
       received.add(data.name);
-      if (received.has("wasm") && received.has(second)) self.close();
+      if (!(received.has("wasm") && received.has(second))) return;
+      if (stored || !storage) {
+        self.close();
+        return;
+      }
+      // Kept files go to the store once the page is ready (or are dropped, if it never is).
+      Promise.race([store(second), new Promise((resolve) => setTimeout(resolve, READY_WAIT_MS))])
+        .finally(() => self.close());
     };
   });
 });

@@ -223,6 +223,8 @@ function listen(worker, mode, heard = []) {
       // binary the unpacker took and whether from the HTTP cache ({copy, cached}).
       const { probeMs = null, fellBack, binary = null } = runtime.progress;
       performance.mark("key-checker-ready", { detail: { mode: data.mode, probeMs, fellBack, binary } });
+      // The unpacker stores the files it unpacked only now, off the start's way (issue 22).
+      if (runtime.unpacker) runtime.unpacker.postMessage({ type: "ready" });
       setState("ready");
       for (const job of runtime.waiting.splice(0)) send(job);
     } else if (data.type === "failed") {
