@@ -139,8 +139,8 @@ audit/node_modules/.installed: audit/package.json audit/package-lock.json
 	cd audit && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-audit: build system-packages audit/node_modules/.installed ## Lighthouse (key pages, both languages) and axe-core (every page)
-	CHROME_PATH="$$(command -v chromium || command -v chromium-browser)" $(PY) audit/audit.py
+audit: build system-packages audit/node_modules/.installed ## Lighthouse and axe-core on every page behind deploy/nginx (ARGS="--pages key": four page types)
+	CHROME_PATH="$$(command -v chromium || command -v chromium-browser)" $(PY) audit/audit.py $(ARGS)
 
 clean: ## Remove everything the commands above made
 	rm -rf site build dist .pytest_cache .hypothesis

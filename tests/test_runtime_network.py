@@ -234,6 +234,9 @@ def test_a_broken_store_is_forgotten_and_an_old_runtimes_store_removed(published
     try:
         downloads = runtime_downloads(context)
         page = context.new_page()
+        logged = []  # nothing may reach the console, not even a failed stored file
+        page.on("console", lambda message: logged.append(f"{message.type}: {message.text}"))
+        page.on("pageerror", lambda error: logged.append(f"pageerror: {error}"))
         page.goto(f"{published}en/checker/", wait_until="commit")
         page.evaluate("""async () => {
             const old = await caches.open('key-checker-runtime-000000000000');
@@ -268,5 +271,6 @@ def test_a_broken_store_is_forgotten_and_an_old_runtimes_store_removed(published
             return key ? (await (await cache.match(key)).arrayBuffer()).byteLength : null;
         }}""")
         assert after is None or after > 1_000_000, f"the broken binary is still stored ({after} bytes)"
+        assert logged == []
     finally:
         context.close()

@@ -33,17 +33,19 @@
 // &stdlib=…(each with its Integrity)&wasmRawBytes=N&wheel=FILE [&start=snapshot|plain: a
 // start chosen beforehand, for the benchmarks and tests].
 // In, from the page: {type: "port", port}, sent once the page has started up: only then
-// does the CPU work (inflating, compiling) begin.
+// does the CPU work (inflating, compiling) begin; {type: "ready"} once the checker is ready
+// (the files unpacked then go to the runtime's store: see store()).
 // Out, on the port (to key-checker-worker.js): {type: "mode", mode} (the start chosen),
 // then {type: "unpacked", name, value} for "wasm" (a compiled WebAssembly.Module) and
 // "snapshot" or "stdlib" (the inflated bytes, an ArrayBuffer, transferred), or {type:
 // "unpacked", name, error: true}; back from the worker: {type: "received", name}. It
 // closes itself only once the worker has said it received both: Firefox drops a message
 // still on its way through a MessagePort (the compiled module) when the sending worker
-// closes right after posting it, and the start then waited forever (issue 15).
+// closes right after posting it, and the start then waited forever (issue 15); and, when
+// it kept files for the store, once they are stored.
 // Out, to the page: {type: "progress", step: "mode", name: mode, probeMs} once chosen
 // (probeMs: the wheel's time, when it was timed); {type: "progress", step: "binary", name:
-// "gzip"|"zstd"|"raw-br"|"raw-gzip"|…, cached} the copy of the binary taken;
+// "stored"|"raw"|"gzip"|"zstd"|"raw-br"|"raw-gzip"|…, cached} the copy of the binary taken;
 // {type: "progress", step: "downloading", name, bytes, share} while a file downloads
 // (share: how much of it, 0 to 1, when bytes count the inflated file), then
 // {type: "progress", step: "downloaded"|"unpacking"|"unpacked", name} (key-checker.js's
@@ -359,6 +361,7 @@ const unpack = {
       const [compiling, copied] = stream.tee();
       stream = compiling;
       copy = new Response(copied).blob();
+      copy.catch(() => {}); // a failed download or compile: nothing to keep
     }
     const value = await WebAssembly.compileStreaming(new Response(stream, { headers: { "Content-Type": "application/wasm" } }));
     return { value, copy: copy && await copy };
@@ -382,7 +385,9 @@ function compileCached(file) {
   self.postMessage({ type: "progress", step: "fetching", name: "wasm" });
   if (!(self.crypto && crypto.subtle)) { // the browser checks the hash (see download())
     const compiled = WebAssembly.compileStreaming(fetch(fileURL(file), { integrity: files.get(`${file}Integrity`) }));
-    return { checked: compiled.then(() => {}), value: compiled.then((value) => ({ value, copy: null })) };
+    const value = compiled.then((module) => ({ value: module, copy: null }));
+    value.catch(() => {}); // as below
+    return { checked: compiled.then(() => {}), value };
   }
   const response = fetch(fileURL(file)).then((r) => {
     if (!r.ok) throw new Error(`HTTP ${r.status}`);
@@ -396,6 +401,7 @@ function compileCached(file) {
   compiled.catch(() => {});
   const value = Promise.all([compiled, body, checked])
     .then(([module, bytes]) => ({ value: module, copy: storage ? new Blob([bytes]) : null }));
+  value.catch(() => {}); // handled once the port is here (deliver()): not "unhandled" before
   return { checked, value };
 }
 
