@@ -183,10 +183,14 @@ class Recorder:
 
 
 def summarize(requests, mark):
-    runtime = [r for r in requests if RUNTIME_PATH in r["path"]]
-    ends = [r["end"] for r in runtime if r["end"] is not None]
     ready_epoch = mark["origin"] + mark["ms"]
+    # The runtime's files the start took (the snapshot a plain return visit fetches for the
+    # next visit comes after "ready": counted apart).
+    after = [r for r in requests if RUNTIME_PATH in r["path"] and r["end"] is not None and r["end"] > ready_epoch]
+    runtime = [r for r in requests if RUNTIME_PATH in r["path"] and r not in after]
+    ends = [r["end"] for r in runtime if r["end"] is not None]
     return {
+        "runtime_bytes_after_ready": sum(r["bytes"] for r in after),
         "ready_ms": round(mark["ms"]),
         "mode": mark["mode"],
         "binary": mark.get("binary"),
@@ -230,7 +234,7 @@ class Contexts:
 
 
 def one_visit(contexts, base, page_path, profile, mode, timeout):
-    """A cold load, then the return visit in the same browser."""
+    """A cold load, the return visit and a later one in the same browser."""
     with contexts.fresh() as context:
         if mode != "auto":
             force_start(context, mode)
@@ -243,12 +247,18 @@ def one_visit(contexts, base, page_path, profile, mode, timeout):
         cold = summarize(recorder.take(), mark)
         page.goto(base + page_path, wait_until="commit", timeout=timeout * 1000)
         mark = wait_ready(page, timeout)
-        page.wait_for_timeout(300)
+        # After a plain return visit the unpacker downloads the snapshot for the next one.
+        page.wait_for_timeout(SETTLE_MS if mode == "auto" else 300)
         again = summarize(recorder.take(), mark)
+        page.goto(base + page_path, wait_until="commit", timeout=timeout * 1000)
+        mark = wait_ready(page, timeout)
+        page.wait_for_timeout(300)
+        later = summarize(recorder.take(), mark)
     expected = {"auto": None, "fallback": "plain"}.get(mode, mode)
-    if expected and (cold["mode"] != expected or again["mode"] != expected):
-        raise RuntimeError(f"asked for the {mode} start, got {cold['mode']} then {again['mode']}")
-    return cold, again
+    if expected and {cold["mode"], again["mode"], later["mode"]} != {expected}:
+        raise RuntimeError(f"asked for the {mode} start, got {cold['mode']}, {again['mode']}, {later['mode']}")
+    return cold, again, later
+
 
 
 def median(values):
@@ -265,11 +275,12 @@ def floor_ms(total_bytes, profile):
 
 def measure(contexts, base, page_path, profile, mode, runs):
     timeout = 240 if profile == "slow-4g" else 120
-    colds, returns = [], []
+    colds, returns, laters = [], [], []
     for _ in range(runs):
-        cold, again = one_visit(contexts, base, page_path, profile, mode, timeout)
+        cold, again, later = one_visit(contexts, base, page_path, profile, mode, timeout)
         colds.append(cold)
         returns.append(again)
+        laters.append(later)
     last = colds[-1]
     return {
         "cold_ms": [c["ready_ms"] for c in colds],
@@ -285,7 +296,12 @@ def measure(contexts, base, page_path, profile, mode, runs):
         "return_ms": [r["ready_ms"] for r in returns],
         "return_median_ms": median([r["ready_ms"] for r in returns]),
         "return_runtime_bytes": max(r["runtime_bytes"] for r in returns),
+        "return_runtime_bytes_after_ready": max(r["runtime_bytes_after_ready"] for r in returns),
         "return_per_request": [x for x in returns[-1]["per_request"] if RUNTIME_PATH in x[0]],
+        "later_ms": [r["ready_ms"] for r in laters],
+        "later_median_ms": median([r["ready_ms"] for r in laters]),
+        "later_started": sorted({r["mode"] for r in laters}),
+        "later_runtime_bytes": max(r["runtime_bytes"] for r in laters),
     }
 
 
@@ -296,7 +312,7 @@ def uncompressed_bytes(contexts, pages, modes):
             out = {}
             for name, page_path in pages.items():
                 for mode in modes:
-                    cold, _ = one_visit(contexts, base, page_path, "none", mode, 120)
+                    cold, _, _ = one_visit(contexts, base, page_path, "none", mode, 120)
                     out[f"{name}/{mode}"] = {"bytes": cold["bytes"], "runtime_bytes": cold["runtime_bytes"],
                                              "per_request": cold["per_request"][:8]}
     return {"server": server, "loads": out}
@@ -329,17 +345,19 @@ def row_line(row, profile_label, cold_goal, return_goal):
     returned = "+".join(b.replace("None", "?") for b in row["return_binary"])
     floor = f"{row['floor_ms'] / 1000:.1f} s" if row.get("floor_ms") else "—"
     return (f"  {started:26}{profile_label:>13}{row['cold_median_ms']:>8} ms{cold_goal:>8}{floor:>8}"
-            f"{row['cpu_after_last_byte_median_ms'] or 0:>8} ms{row['bytes'] / 1e6:>7.2f}"
-            f"{row['return_median_ms']:>8} ms{return_goal:>8}{row['return_runtime_bytes']:>7}  {returned}")
+            f"{row['cpu_after_last_byte_median_ms'] or 0:>8} ms{row['bytes'] / 1e6:>6.2f}"
+            f"{row['return_median_ms']:>8} ms{row['later_median_ms']:>8} ms{return_goal:>8}"
+            f"{max(row['return_runtime_bytes'], row['later_runtime_bytes']):>7}  {returned} → "
+            f"{'+'.join(row['return_started'])}, {'+'.join(row['later_started'])}")
 
 
 def table(results):
     kind = "in-memory contexts" if results.get("incognito") else "a new on-disk profile per cold load"
     lines = [f"key checker on emulated networks ({results['server']}; {kind}; medians of {results['runs']})",
-             f"  {'page/start':26}{'profile':>13}{'cold':>11}{'goal':>8}{'floor':>8}{'CPU↓':>11}{'MB':>7}"
-             f"{'return':>11}{'goal':>8}{'re-dl':>7}  return's binary",
-             "  (floor: the cold load's bytes ÷ bandwidth; CPU↓: ready minus the last runtime byte; "
-             "re-dl: runtime bytes downloaded on the return visit)"]
+             f"  {'page/start':26}{'profile':>13}{'cold':>11}{'goal':>8}{'floor':>8}{'CPU↓':>11}{'MB':>6}"
+             f"{'return':>11}{'later':>11}{'goal':>8}{'re-dl':>7}  return's binary → starts",
+             "  (floor: the cold load's bytes ÷ bandwidth; CPU↓: ready minus the last runtime byte; return, later:"
+             " the 2nd and 3rd visit; re-dl: runtime bytes downloaded on either before ready)"]
     for row in results["loads"].values():
         profile = row["profile"]
         lines.append(row_line(row, profile, f"{GOALS_MS[profile]} ms", f"{RETURN_GOALS_MS[profile]} ms"))
@@ -407,7 +425,8 @@ def main():
     loads = results["loads"]
     results["meets"] = {
         key: {"ready": row["cold_median_ms"] <= GOALS_MS[row["profile"]],
-              "return": row["return_median_ms"] <= RETURN_GOALS_MS[row["profile"]] and row["return_runtime_bytes"] == 0}
+              "return": row["return_median_ms"] <= RETURN_GOALS_MS[row["profile"]] and row["return_runtime_bytes"] == 0,
+              "later": row["later_median_ms"] <= RETURN_GOALS_MS[row["profile"]] and row["later_runtime_bytes"] == 0}
         for key, row in loads.items()}
     args.output.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(table(results))
