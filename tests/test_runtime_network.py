@@ -63,10 +63,29 @@ def wait_ready(page, within_s=120):
     assert state(page) == "ready"
 
 
+# Notes, for each worker the page creates, its script's name and the document's readyState
+# then ("loading": before DOMContentLoaded).
+WORKER_CREATION = """(() => {
+  const Real = window.Worker;
+  window.__workers = [];
+  window.Worker = function (url, options) {
+    window.__workers.push([String(url).split("?")[0].split("/").pop(), document.readyState]);
+    return new Real(url, options);
+  };
+  window.Worker.prototype = Real.prototype;
+})();"""
+
+
+def worker_started_while(page):
+    """The document's readyState when key-checker-worker.js was created."""
+    return dict(page.evaluate("window.__workers"))["key-checker-worker.js"]
+
+
 @contextlib.contextmanager
 def throttled(browser, conditions):
     """(page, CDP session, runtime downloads) in a fresh context on an emulated connection."""
     context = browser.new_context()
+    context.add_init_script(WORKER_CREATION)
     try:
         page = context.new_page()
         cdp = context.new_cdp_session(page)
@@ -120,9 +139,17 @@ def assert_the_return_visit_takes_the_same_start_from_the_cache(page, downloads,
     [(name, files)] = store.items()
     assert name.startswith(STORE_PREFIX) and len(name) == len(STORE_PREFIX) + 12, name
     assert sorted(files) == sorted(["stored/pyodide.asm.wasm", second[mode]])
-    # The return visit takes both from the store: no byte downloaded, nothing inflated or hashed.
+    # The page notes which runtime is stored (its folder, and nothing else of the checker's
+    # in localStorage; Material keeps its palette there) ...
+    runtime = page.evaluate("JSON.parse(document.getElementById('key-checker-runtime').textContent).runtime")
+    entries = dict(page.evaluate("Object.entries(localStorage)"))
+    assert {k: v for k, v in entries.items() if not k.endswith("__palette")} == {"key-checker-stored-runtime": runtime}
+    assert worker_started_while(page) != "loading"  # a first visit: after the page's start-up
+    # The return visit takes both from the store: no byte downloaded, nothing inflated or
+    # hashed; and the worker starts at once, not after the page's start-up.
     reload_from_the_cache(page, downloads, mode, after_ready=("snapshot.bin.gz",) if mode == "plain" else ())
     assert binary(page) == {"copy": "stored", "cached": True}
+    assert worker_started_while(page) == "loading"
     if mode == "plain":
         # Back after a plain first visit: once ready, the snapshot (2.9 MB) is downloaded once
         # and stored, so every later visit takes the snapshot start, from the store.

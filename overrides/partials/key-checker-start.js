@@ -3,7 +3,8 @@
 // - at once, while the page is parsed: key-checker-unpacker.js, a worker that chooses the
 //   start (snapshot or plain, by the connection) and downloads its files (compressed,
 //   SRI-checked) off the page's thread;
-// - at DOMContentLoaded, once the page's own start-up (Material's bundle) has run:
+// - at DOMContentLoaded, once the page's own start-up (Material's bundle) has run (at
+//   once where the runtime's store holds this runtime: issue 22):
 //   key-checker-worker.js, which imports and sets Pyodide up, while the unpacker inflates
 //   and compiles the downloads on the other core and hands them over (a MessageChannel).
 // Both workers computing during the page's start-up slowed it down on two cores
@@ -49,7 +50,15 @@
       unpacker.postMessage({ type: "port", port: channel.port2 }, [channel.port2]);
       if (started.onworker) started.onworker(worker);
     }
-    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", startWorker, { once: true });
+    // After the page's start-up, unless the runtime's store holds this runtime (a return
+    // visit: see rememberTheStore() in key-checker.js): then at once.
+    var stored = false;
+    try {
+      stored = localStorage.getItem("key-checker-stored-runtime") === config.runtime;
+    } catch (e) {
+      stored = false;
+    }
+    if (document.readyState === "loading" && !stored) document.addEventListener("DOMContentLoaded", startWorker, { once: true });
     else startWorker();
     return started;
   }

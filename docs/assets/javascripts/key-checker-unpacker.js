@@ -43,7 +43,8 @@
 // still on its way through a MessagePort (the compiled module) when the sending worker
 // closes right after posting it, and the start then waited forever (issue 15); and, when
 // it kept files for the store, once they are stored.
-// Out, to the page: {type: "progress", step: "mode", name: mode, probeMs} once chosen
+// Out, to the page: {type: "stored"} once the runtime's store holds a start's files (see
+// store()); {type: "progress", step: "mode", name: mode, probeMs} once chosen
 // (probeMs: the wheel's time, when it was timed); {type: "progress", step: "binary", name:
 // "stored"|"raw"|"gzip"|"zstd"|"raw-br"|"raw-gzip"|…, cached} the copy of the binary taken;
 // {type: "progress", step: "downloading", name, bytes, share} while a file downloads
@@ -315,6 +316,7 @@ async function store(second) {
     await cache.put(storedURL(second), new Response(kept[second]));
     // The binary last: fromStore() takes a start only when it finds the binary too.
     await cache.put(storedURL("wasm"), new Response(kept.wasm, { headers: { "Content-Type": "application/wasm" } }));
+    self.postMessage({ type: "stored" });
   } catch {
     await forgetStore(); // a part stored is no use
   }
@@ -484,6 +486,7 @@ async function upgradeToSnapshot() {
     const value = await new Response(container).arrayBuffer();
     const cache = await storage.open(STORE);
     await cache.put(storedURL("snapshot"), new Response(value));
+    self.postMessage({ type: "stored" });
   } catch {
     // no snapshot stored: the next visit starts plain again, and tries again
   }

@@ -104,6 +104,21 @@ export function progress() {
   };
 }
 
+// The runtime's store holds this runtime (key-checker-unpacker.js said "stored"): noted in
+// localStorage under STORED_HINT as the runtime's folder (pyodide/HASH/, the same for
+// every reader: nothing typed, nothing personal), so that the next visit's starter
+// (overrides/partials/key-checker-start.js) starts the worker at once instead of after
+// the page's start-up: there is little to download then, and the worker's own start
+// is the longest part of the wait.
+const STORED_HINT = "key-checker-stored-runtime";
+function rememberTheStore() {
+  try {
+    localStorage.setItem(STORED_HINT, runtime.config.runtime);
+  } catch {
+    // no localStorage (a private window, storage blocked): the worker starts after the page
+  }
+}
+
 function stopWorkers() {
   clearTimeout(runtime.watchdog);
   if (runtime.worker) runtime.worker.terminate();
@@ -181,6 +196,7 @@ function spawn(mode) {
     const unpacker = runtime.unpacker;
     unpacker.onmessage = ({ data }) => {
       if (unpacker === runtime.unpacker && data.type === "progress") onProgress(mode, `${data.step}:${data.name}`, data);
+      if (data.type === "stored") rememberTheStore();
     };
     unpacker.onerror = (event) => { // its script did not load or broke: no auto start then
       event.preventDefault();
