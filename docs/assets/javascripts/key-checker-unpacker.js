@@ -463,7 +463,8 @@ async function choose() {
   }
 }
 
-function chosenBefore() {
+// A start chosen beforehand (tests, benches: `start` in this worker's URL).
+function startForced() {
   return ["snapshot", "plain"].includes(files.get("start"));
 }
 
@@ -518,7 +519,7 @@ choose().then(({ mode, stored, snapshot, probeMs = null }) => {
       if (data.type !== "received") return;
       received.add(data.name);
       if (!(received.has("wasm") && received.has(second))) return;
-      if (stored && mode === "plain" && !chosenBefore()) {
+      if (stored && mode === "plain" && !startForced()) {
         Promise.race([upgradeToSnapshot(), new Promise((resolve) => setTimeout(resolve, READY_WAIT_MS))])
           .finally(() => self.close());
         return;
