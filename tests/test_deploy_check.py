@@ -5,7 +5,6 @@ import functools
 import http.server
 import os
 import re
-import socket
 import subprocess
 import sys
 import threading
@@ -14,6 +13,7 @@ import time
 import pytest
 
 from conftest import ROOT, chromium_path
+from loopback_listener import LoopbackListener
 from web_servers import TcpForwarder, serve
 
 sys.path.insert(0, str(ROOT / "tools"))
@@ -201,23 +201,11 @@ def test_a_checker_page_that_never_answers_is_reported_not_a_crash(site, serve_h
     assert "Could not check everything" in output
 
 
-class DrippingServer:
+class DrippingServer(LoopbackListener):
     """Accepts every connection and sends one byte of a never-ending answer every 2 s."""
 
-    def __init__(self):
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.listener.settimeout(0.5)
-        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}/"
-        self.running = True
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self):
-        while self.running:
-            try:
-                conn, _ = self.listener.accept()
-            except OSError:
-                continue
-            threading.Thread(target=self._drip, args=(conn,), daemon=True).start()
+    def handle(self, conn):
+        threading.Thread(target=self._drip, args=(conn,), daemon=True).start()
 
     def _drip(self, conn):
         answer = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 100000\r\n\r\n" + b"x" * 100000
@@ -230,10 +218,6 @@ class DrippingServer:
                 except OSError:
                     return
                 time.sleep(2)
-
-    def close(self):
-        self.running = False
-        self.listener.close()
 
 
 @pytest.fixture

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import yaml
 
+from loopback_listener import LoopbackListener
+
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG = ROOT / "catalog" / "diagnostics.yml"
 HANG_TIMEOUT_MS = 1500  # the never-answering endpoint's timeout: short, so runs stay quick
@@ -42,31 +44,11 @@ def _handler(status, cors, options):
     return Handler
 
 
-class _Hanging:
+class _Hanging(LoopbackListener):
     """Accepts connections and never answers."""
 
-    def __init__(self):
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.port = self.sock.getsockname()[1]
-        self.held = []
-        self.running = True
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self):
-        while self.running:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            self.held.append(conn)
-
-    def close(self):
-        self.running = False
-        for conn in self.held:
-            conn.close()
-        self.sock.close()
+    def handle(self, conn):
+        self.held.append(conn)
 
 
 def _closed_port():

@@ -30,6 +30,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from loopback_listener import LoopbackListener
+
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / "deploy"
 KINDS = ("nginx", "apache", "caddy", "python")
@@ -321,28 +323,19 @@ def serve_fixture(kind, config="stock"):
 
 # --- a TCP forwarder in front of a server ---------------------------------------
 
-class TcpForwarder:
+class TcpForwarder(LoopbackListener):
     """A plain TCP relay on its own loopback port, as `docker -p` or an L4 load balancer
     is: the server behind it sees its own port, the reader only knows this one."""
 
     def __init__(self, target_port):
-        self.target_port = target_port
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.listener.settimeout(0.5)
-        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}/"
-        self.running, self.sockets = True, []
-        threading.Thread(target=self._accept, daemon=True).start()
+        self.target_port = target_port  # before the listener starts accepting
+        super().__init__()
 
-    def _accept(self):
-        while self.running:
-            try:
-                client, _ = self.listener.accept()
-            except OSError:
-                continue
-            upstream = socket.create_connection(("127.0.0.1", self.target_port), timeout=30)
-            self.sockets += [client, upstream]
-            for source, sink in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+    def handle(self, client):
+        upstream = socket.create_connection(("127.0.0.1", self.target_port), timeout=30)
+        self.held += [client, upstream]
+        for source, sink in ((client, upstream), (upstream, client)):
+            threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
 
     @staticmethod
     def _pump(source, sink):
@@ -352,12 +345,6 @@ class TcpForwarder:
             sink.shutdown(socket.SHUT_WR)
         except OSError:
             pass
-
-    def close(self):
-        self.running = False
-        self.listener.close()
-        for sock in self.sockets:
-            sock.close()
 
 
 if __name__ == "__main__":
